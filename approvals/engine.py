@@ -1,0 +1,361 @@
+"""The engine's public operations: perform an action, list what a user may do, build queues.
+
+``perform`` is the only way a case's state changes. It checks the actor's role in the case's
+region (enforced here, never advisory), locks the row, evaluates the guards, runs the django-fsm-2
+transition, appends the audit entry and opens or closes notices — all in one transaction, so an
+exception anywhere leaves nothing behind. Refused attempts are written to the security log.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import heapq
+import logging
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+
+from roles.catalogue import READ_ONLY_ROLES, Role
+from roles.scope import jurisdiction, region_filter, roles_held
+
+from . import audit, notices
+from .exceptions import ConflictError, PermissionDenied, TransitionNotAllowed
+from .locking import lock_fresh
+from .models import AuditEntry, SecurityEvent
+from .registry import model_for, workflow_models
+from .spec import (
+    CLOSE_NOTICE,
+    DISMISS_OBJECTION,
+    SYSTEM_ROLE,
+    UPHOLD_OBJECTION,
+    ActionContext,
+    Transition,
+    Workflow,
+)
+from .system import is_system_user
+
+logger = logging.getLogger(__name__)
+
+CREATE = "create"
+DENIALS = (PermissionDenied, TransitionNotAllowed, ConflictError)
+
+
+@dataclasses.dataclass(frozen=True)
+class Action:
+    """An action as a user sees it now: allowed, or not with the reasons why."""
+
+    name: str
+    label: str
+    allowed: bool
+    reasons: list[str]
+    comment_required: bool = False
+
+
+@dataclasses.dataclass
+class BulkResult:
+    """What a bulk call did: the entries written, and each refused object with its reasons."""
+
+    done: list[tuple[object, AuditEntry]] = dataclasses.field(default_factory=list)
+    refused: list[tuple[object, list[str]]] = dataclasses.field(default_factory=list)
+
+    def summary(self) -> str:
+        return _("完成%(done)d件，未完成%(refused)d件") % {
+            "done": len(self.done),
+            "refused": len(self.refused),
+        }
+
+
+def workflow_of(obj) -> Workflow:
+    workflow = getattr(type(obj), "workflow", None)
+    if not isinstance(workflow, Workflow):
+        raise TypeError(f"{type(obj).__name__} does not run a workflow")
+    return workflow
+
+
+def _role_labels(roles: Iterable[str]) -> str:
+    return "、".join(str(Role(r).label) if r in Role.values else r for r in roles)
+
+
+def _acting_roles(transition: Transition) -> list[str]:
+    return [r for r in transition.roles if r not in READ_ONLY_ROLES and r != SYSTEM_ROLE]
+
+
+def _permission_reason(obj, transition: Transition) -> str:
+    if transition.system_only:
+        return _("“%(action)s”由系统自动执行") % {"action": transition.label}
+    return _("您在%(region)s没有“%(roles)s”角色，不能执行“%(action)s”") % {
+        "region": obj.region.name,
+        "roles": _role_labels(_acting_roles(transition)),
+        "action": transition.label,
+    }
+
+
+def _authorise(obj, transition: Transition, user) -> list[str]:
+    """The roles under which ``user`` may take ``transition`` on ``obj``; raises if none."""
+    if transition.system_only:
+        if is_system_user(user):
+            return [SYSTEM_ROLE]
+        raise PermissionDenied([_permission_reason(obj, transition)])
+    held = roles_held(user, obj.region, _acting_roles(transition))
+    if not held:
+        raise PermissionDenied([_permission_reason(obj, transition)])
+    return held
+
+
+def _not_available(workflow: Workflow, action: str, state: str) -> TransitionNotAllowed:
+    return TransitionNotAllowed(
+        [
+            _("当前状态“%(state)s”不能执行“%(action)s”")
+            % {"state": workflow.state_label(state), "action": workflow.action_label(action)}
+        ]
+    )
+
+
+def _signoffs(case, transition: Transition) -> dict[str, int]:
+    """Confirmations already given for a sign-off transition in the current state: role → user."""
+    return dict(
+        AuditEntry.objects.for_object(case)
+        .filter(
+            action=transition.name,
+            from_state=case.state,
+            to_state=case.state,
+            created_at__gte=case.state_since,
+        )
+        .values_list("actor_role", "actor_id")
+    )
+
+
+def _signoff_role(case, transition: Transition, user, held: list[str]) -> tuple[str, list[str]]:
+    """The role ``user`` confirms as, and the roles still waiting after them."""
+    signed = _signoffs(case, transition)
+    if user.pk in signed.values():
+        raise TransitionNotAllowed(
+            [
+                _("您已确认过，还需由%(roles)s确认")
+                % {"roles": _role_labels(r for r in transition.roles if r not in signed)}
+            ]
+        )
+    unsigned = [r for r in held if r not in signed]
+    if not unsigned:
+        raise TransitionNotAllowed([_("您所持角色已由他人确认")])
+    role = unsigned[0]
+    waiting = [r for r in transition.roles if r not in signed and r != role]
+    return role, waiting
+
+
+def _reasons(case, transition: Transition, ctx: ActionContext, *, check_input: bool) -> list[str]:
+    """Every reason the transition is refused now; empty when it may go ahead."""
+    reasons: list[str] = []
+    if check_input and transition.comment_required and not ctx.comment:
+        reasons.append(_("“%(action)s”必须填写意见") % {"action": transition.label})
+    if transition.name == CLOSE_NOTICE:
+        reasons += notices.close_reasons(case, ctx.now)
+    elif transition.name in (UPHOLD_OBJECTION, DISMISS_OBJECTION):
+        reasons += notices.resolution_reasons(case, ctx.data, require_choice=check_input)
+    for guard in transition.guards:
+        reasons += [str(r) for r in guard(case, ctx)]
+    return [str(r) for r in reasons]
+
+
+def _record_denial(obj, workflow: Workflow, action: str, user, exc: Exception) -> None:
+    kind = {
+        PermissionDenied: SecurityEvent.Kind.PERMISSION,
+        TransitionNotAllowed: SecurityEvent.Kind.NOT_ALLOWED,
+        ConflictError: SecurityEvent.Kind.CONFLICT,
+    }[type(exc)]
+    SecurityEvent.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        kind=kind,
+        workflow=workflow.name,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        region_id=obj.region_id,
+        reasons=exc.reasons,
+    )
+
+
+def _sync_caller_copy(obj, fresh) -> None:
+    """Give the caller's instance the state it now has in the database (no extra query)."""
+    for name in ("state", "state_since", *audit.HEAD_FIELDS):
+        obj.__dict__[name] = getattr(fresh, name)
+    obj._update_initial_state()
+
+
+def perform(obj, action: str, user, comment: str = "", data: dict | None = None) -> AuditEntry:
+    """Take ``action`` on ``obj`` as ``user``; return the audit entry that records it.
+
+    Raises ``PermissionDenied``, ``TransitionNotAllowed`` (with ``.reasons``) or ``ConflictError``;
+    when it raises, nothing has changed except a new row in the security log.
+    """
+    workflow = workflow_of(obj)
+    comment = (comment or "").strip()
+    data = dict(data or {})
+    try:
+        transition = workflow.transition(action, obj.state)
+        if transition is None:
+            raise _not_available(workflow, action, obj.state)
+        held = _authorise(obj, transition, user)
+        with transaction.atomic():
+            entry, fresh = _perform_locked(obj, workflow, transition, user, held, comment, data)
+    except ConcurrentTransition:
+        exc = ConflictError(_("该记录已被他人处理，请刷新后重试"))
+        _record_denial(obj, workflow, action, user, exc)
+        raise exc from None
+    except DENIALS as exc:
+        _record_denial(obj, workflow, action, user, exc)
+        raise
+    _sync_caller_copy(obj, fresh)
+    return entry
+
+
+def _perform_locked(obj, workflow, transition, user, held, comment, data):
+    now = timezone.now()
+    fresh = lock_fresh(obj)
+    role, waiting = held[0], []
+    if transition.signoff:
+        role, waiting = _signoff_role(fresh, transition, user, held)
+        data["signoff"] = {"role": role, "waiting_for": waiting}
+    ctx = ActionContext(user=user, role=role, comment=comment, data=data, now=now)
+    reasons = _reasons(fresh, transition, ctx, check_input=True)
+    if reasons:
+        raise TransitionNotAllowed(reasons)
+    from_state = fresh.state
+    if not waiting:
+        getattr(fresh, transition.name)(ctx)
+    to_state = fresh.state
+    update_fields = list(audit.HEAD_FIELDS)
+    if to_state != from_state:
+        fresh.state_since = now
+        update_fields += ["state", "state_since"]
+    entry = audit.append(
+        fresh,
+        action=transition.name,
+        from_state=from_state,
+        to_state=to_state,
+        actor=user,
+        actor_role=role,
+        comment=comment,
+        data=data,
+        now=now,
+    )
+    fresh.save(update_fields=update_fields)
+    notices.after_step(fresh, workflow, transition, from_state, to_state, ctx)
+    return entry, fresh
+
+
+def perform_bulk(objs: Iterable, action: str, user, comment: str = "", data: dict | None = None):
+    """Take one action on many objects: each is checked and audited on its own, all-or-nothing
+    per object, and a refusal (or a crash) on one does not stop the others."""
+    result = BulkResult()
+    for obj in objs:
+        try:
+            entry = perform(obj, action, user, comment=comment, data=data)
+        except DENIALS as exc:
+            result.refused.append((obj, exc.reasons))
+        except Exception:
+            logger.exception("Bulk %s failed on %r", action, obj)
+            result.refused.append((obj, [_("处理时发生系统错误，已记录，请联系管理员")]))
+        else:
+            result.done.append((obj, entry))
+    return result
+
+
+def create_case(model, user, *, region, comment: str = "", data: dict | None = None, **fields):
+    """Create a case in its procedure's first state, as someone who may act on it there.
+
+    The creation is the first entry of the case's audit trail.
+    """
+    workflow = model.workflow
+    roles = dict.fromkeys(
+        r for t in workflow.transitions_from(workflow.initial) for r in _acting_roles(t)
+    )
+    held = roles_held(user, region, roles)
+    if not held:
+        raise PermissionDenied(
+            [
+                _("您在%(region)s没有“%(roles)s”角色，不能新建")
+                % {"region": region.name, "roles": _role_labels(roles)}
+            ]
+        )
+    with transaction.atomic():
+        case = model(region=region, **fields)
+        case.save()
+        audit.append(
+            case,
+            action=CREATE,
+            from_state="",
+            to_state=case.state,
+            actor=user,
+            actor_role=held[0],
+            comment=(comment or "").strip(),
+            data=data,
+            now=case.state_since,
+        )
+        case.save(update_fields=audit.HEAD_FIELDS)
+    return case
+
+
+def available_actions(obj, user) -> list[Action]:
+    """Every action out of the object's current state, each allowed or not with its reasons."""
+    workflow = workflow_of(obj)
+    transitions = workflow.transitions_from(obj.state)
+    wanted = dict.fromkeys(r for t in transitions for r in _acting_roles(t))
+    held = set(roles_held(user, obj.region, wanted))
+    now = timezone.now()
+    result = []
+    for t in transitions:
+        mine = [r for r in _acting_roles(t) if r in held]
+        if t.system_only:
+            reasons = [_permission_reason(obj, t)]
+            reasons += _reasons(
+                obj, t, ActionContext(user, SYSTEM_ROLE, now=now), check_input=False
+            )
+        elif not mine:
+            reasons = [_permission_reason(obj, t)]
+        else:
+            reasons = []
+            if t.signoff:
+                try:
+                    _signoff_role(obj, t, user, mine)
+                except TransitionNotAllowed as exc:
+                    reasons += exc.reasons
+            reasons += _reasons(obj, t, ActionContext(user, mine[0], now=now), check_input=False)
+        result.append(Action(t.name, str(t.label), not reasons, reasons, t.comment_required))
+    return result
+
+
+def queue_for(user, workflow=None):
+    """The objects awaiting an action ``user`` may take, in their jurisdiction, oldest first.
+
+    With a workflow (name, ``Workflow`` or model) this is a queryset, ready to filter and page;
+    without one, an iterator merging every procedure's queue by waiting time.
+    """
+    held = {r: p for r, p in jurisdiction(user).items() if r not in READ_ONLY_ROLES}
+    held.pop(SYSTEM_ROLE, None)
+    models = [model_for(workflow)] if workflow is not None else list(workflow_models().values())
+    querysets = []
+    for model in models:
+        condition = Q(pk__in=[])
+        objection_pending = notices.has_open_objection(model)
+        for role, prefixes in held.items():
+            steps, objections = model.workflow.states_awaiting(role)
+            here = region_filter(prefixes)
+            if steps:
+                condition |= Q(state__in=sorted(steps)) & here
+            if objections:
+                condition |= Q(state__in=sorted(objections)) & objection_pending & here
+        qs = (
+            model._default_manager.filter(condition)
+            .select_related("region")
+            .order_by("state_since", "pk")
+        )
+        querysets.append(qs)
+    if workflow is not None:
+        return querysets[0]
+    return heapq.merge(*querysets, key=lambda case: case.state_since)

@@ -1,0 +1,289 @@
+"""The engine's tables: the case base class, policies, the audit trail, notices and objections,
+and the security log of refused attempts."""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin
+
+from roles.models import Region
+
+from . import calendar
+
+
+class Policy(models.Model):
+    """Policy data a case runs under: notice lengths, thresholds, optional steps.
+
+    The most specific region prefix wins ('' is national, '34' a province, '341122' a county), then
+    the newest ``effective_from``. A case keeps the policy it started under; to change the rules,
+    add a new version rather than editing one that cases already use.
+    """
+
+    workflow = models.CharField(_("流程"), max_length=64)
+    version = models.CharField(_("版本"), max_length=32)
+    region_prefix = models.CharField(_("适用区划代码前缀"), max_length=12, blank=True)
+    effective_from = models.DateField(_("生效日期"))
+    values = models.JSONField(_("参数"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("政策版本")
+        verbose_name_plural = _("政策版本")
+        constraints = [
+            models.UniqueConstraint(fields=["workflow", "version"], name="policy_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.workflow} {self.version}"
+
+    def value(self, key: str, default=None):
+        return self.values.get(key, default)
+
+    @classmethod
+    def current(cls, workflow: str, region_code: str, day=None):
+        day = day or timezone.localdate()
+        prefixes = [region_code[:n] for n in (0, 2, 4, 6, 9, 12)]
+        return (
+            cls.objects.filter(
+                workflow=workflow, region_prefix__in=prefixes, effective_from__lte=day
+            )
+            .order_by(Length("region_prefix").desc(), "-effective_from")
+            .first()
+        )
+
+
+class WorkflowCase(ConcurrentTransitionMixin, models.Model):
+    """Base of every record that moves through a procedure.
+
+    A subclass sets ``workflow = <Workflow>`` and ``state = workflow.state_field()``. The state
+    changes only through ``approvals.perform``. The head of the object's audit chain (entry count,
+    last hash and a seal over both) lives here, outside the entry table, so a cut-off tail shows.
+    """
+
+    region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT)
+    state_since = models.DateTimeField(_("进入当前状态时间"), default=timezone.now, db_index=True)
+    policy = models.ForeignKey(
+        Policy, verbose_name=_("政策版本"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    audit_count = models.PositiveIntegerField(default=0, editable=False)
+    audit_head = models.CharField(max_length=64, blank=True, editable=False)
+    audit_seal = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.policy_id is None:
+            self.policy = Policy.current(self.workflow.name, self.region.code)
+        super().save(*args, **kwargs)
+
+    @property
+    def state_label(self):
+        return self.workflow.state_label(self.state)
+
+    @property
+    def due_date(self):
+        """The date by which the current step should be done, in working days; None if untimed."""
+        days = self.workflow.states[self.state].due_working_days
+        if days is None:
+            return None
+        return calendar.add_working_days(timezone.localdate(self.state_since), days)
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The audit trail is append-only")
+
+    def delete(self):
+        raise TypeError("The audit trail is append-only")
+
+    def for_object(self, obj):
+        ct = ContentType.objects.get_for_model(obj)
+        return self.filter(content_type=ct, object_id=obj.pk).order_by("seq")
+
+
+class AuditEntry(models.Model):
+    """One step in an object's history, chained to the previous one by an HMAC.
+
+    ``hash`` = HMAC-SHA256(key, prev_hash ‖ canonical form of the other fields): editing,
+    deleting or reordering an entry breaks the chain, and ``verify_audit`` says where.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    seq = models.PositiveIntegerField(_("序号"))
+    workflow = models.CharField(_("流程"), max_length=64)
+    action = models.CharField(_("操作"), max_length=64)
+    from_state = models.CharField(_("原状态"), max_length=64, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_role = models.CharField(_("角色"), max_length=32)
+    region = models.ForeignKey(
+        Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    comment = models.TextField(_("意见"), blank=True)
+    data = models.JSONField(_("数据"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("时间"))
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["content_type_id", "object_id", "seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "seq"], name="audit_entry_chain_position"
+            )
+        ]
+        indexes = [models.Index(fields=["workflow", "created_at"])]
+
+    def __str__(self):
+        return f"{self.workflow}#{self.object_id}/{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("The audit trail is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The audit trail is append-only")
+
+
+class SecurityEvent(models.Model):
+    """A refused attempt: who tried what on which object, and why it was refused."""
+
+    class Kind(models.TextChoices):
+        PERMISSION = "permission", _("无权限")
+        NOT_ALLOWED = "not_allowed", _("条件不满足")
+        CONFLICT = "conflict", _("并发冲突")
+
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    workflow = models.CharField(_("流程"), max_length=64)
+    action = models.CharField(_("操作"), max_length=64)
+    content_type = models.ForeignKey(ContentType, null=True, on_delete=models.SET_NULL)
+    object_id = models.PositiveBigIntegerField(null=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("区划"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reasons = models.JSONField(_("原因"), default=list)
+
+    class Meta:
+        verbose_name = _("拒绝记录")
+        verbose_name_plural = _("拒绝记录")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.user} {self.action}: {self.get_kind_display()}"
+        )
+
+
+class NoticePeriod(models.Model):
+    """A running public notice (公示) on a case. Open objections suspend it."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    workflow = models.CharField(_("流程"), max_length=64)
+    state = models.CharField(_("公示环节"), max_length=64)
+    region = models.ForeignKey(
+        Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("截止时间"))
+    suspended_at = models.DateTimeField(_("中止时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("公示")
+        verbose_name_plural = _("公示")
+        indexes = [
+            models.Index(
+                fields=["ends_at"], condition=Q(closed_at__isnull=True), name="notice_running"
+            ),
+            models.Index(fields=["content_type", "object_id"]),
+        ]
+
+    def __str__(self):
+        return f"{self.workflow}#{self.object_id} {self.state}"
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
+
+    def remaining(self, now=None):
+        """Time left in the period; while suspended, the time that was left when it stopped."""
+        now = now or timezone.now()
+        return self.ends_at - (self.suspended_at or now)
+
+
+class Objection(models.Model):
+    """An objection (异议) filed by anyone during a notice."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待处理")
+        UPHELD = "upheld", _("异议成立")
+        DISMISSED = "dismissed", _("异议不成立")
+
+    notice = models.ForeignKey(
+        NoticePeriod, verbose_name=_("公示"), on_delete=models.PROTECT, related_name="objections"
+    )
+    filed_at = models.DateTimeField(_("提出时间"), default=timezone.now)
+    name = models.CharField(_("姓名"), max_length=50)
+    contact = models.CharField(_("联系方式"), max_length=50, blank=True)
+    text = models.TextField(_("异议内容"), max_length=2000)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default="open")
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("异议")
+        verbose_name_plural = _("异议")
+        ordering = ["filed_at"]
+
+    def __str__(self):
+        return f"{self.name}: {self.text[:20]}"
+
+    @property
+    def text_sha256(self) -> str:
+        return hashlib.sha256(self.text.encode()).hexdigest()
+
+
+def _install_workflows():
+    from django.db.models.signals import class_prepared
+
+    from .registry import install_workflow
+
+    class_prepared.connect(install_workflow, dispatch_uid="approvals.install_workflow")
+
+
+_install_workflows()

@@ -1,0 +1,216 @@
+"""Public notices (公示) and objections (异议).
+
+Entering a state that declares a ``Notice`` opens a period; leaving it closes the period. Anyone may
+file an objection while the period runs: that suspends it. The level named by the notice resolves
+each objection through ``perform``: ``uphold_objection`` sends the case back, ``dismiss_objection``
+resumes the period for the time it had left once no objection is open. ``close_notice`` is taken by
+the system when the period has run out with nothing unresolved (``close_due_notices``).
+"""
+
+import dataclasses
+import datetime
+import logging
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import audit
+from .exceptions import ConflictError, TransitionNotAllowed
+from .locking import lock_fresh
+from .models import NoticePeriod, Objection
+from .spec import CLOSE_NOTICE, DISMISS_OBJECTION, UPHOLD_OBJECTION
+
+logger = logging.getLogger(__name__)
+
+PUBLIC_ROLE = "public"
+
+
+def running_notice(case) -> NoticePeriod | None:
+    """The notice currently running (or suspended) on ``case``, if any."""
+    ct = ContentType.objects.get_for_model(case)
+    return (
+        NoticePeriod.objects.filter(content_type=ct, object_id=case.pk, closed_at__isnull=True)
+        .order_by("-opened_at")
+        .first()
+    )
+
+
+def _describe(delta: datetime.timedelta) -> str:
+    days, seconds = delta.days, delta.seconds
+    if days:
+        return _("%(days)d天%(hours)d小时") % {"days": days, "hours": seconds // 3600}
+    return _("%(hours)d小时%(minutes)d分钟") % {
+        "hours": seconds // 3600,
+        "minutes": seconds % 3600 // 60,
+    }
+
+
+def close_reasons(case, now) -> list[str]:
+    """Why the notice on ``case`` cannot close yet (empty when it can)."""
+    notice = running_notice(case)
+    if notice is None:
+        return [_("没有正在进行的公示")]
+    reasons = []
+    open_count = notice.objections.filter(status=Objection.Status.OPEN).count()
+    if open_count:
+        reasons.append(_("有%(count)d条异议尚未处理，公示已中止") % {"count": open_count})
+    elif notice.ends_at > now:
+        reasons.append(
+            _("公示期未满，截止于%(end)s，还剩%(left)s")
+            % {
+                "end": timezone.localtime(notice.ends_at).strftime("%Y-%m-%d %H:%M"),
+                "left": _describe(notice.ends_at - now),
+            }
+        )
+    return reasons
+
+
+def resolution_reasons(case, data: dict, *, require_choice: bool = True) -> list[str]:
+    """Why an objection on ``case`` cannot be resolved as asked (empty when it can).
+
+    Without ``require_choice`` it only asks whether any objection awaits a decision.
+    """
+    notice = running_notice(case)
+    open_ids = (
+        set(notice.objections.filter(status=Objection.Status.OPEN).values_list("pk", flat=True))
+        if notice
+        else set()
+    )
+    if not open_ids:
+        return [_("当前公示没有待处理的异议")]
+    if not require_choice:
+        return []
+    chosen = data.get("objection")
+    if chosen is None:
+        return [_("请选择要处理的异议")]
+    if chosen not in open_ids:
+        return [_("所选异议不属于当前公示，或已处理")]
+    return []
+
+
+def has_open_objection(model):
+    """A condition on a queryset of ``model``: the case's running notice has an open objection."""
+    from django.db.models import Exists, OuterRef
+
+    return Exists(
+        Objection.objects.filter(
+            notice__content_type=ContentType.objects.get_for_model(model),
+            notice__object_id=OuterRef("pk"),
+            notice__closed_at__isnull=True,
+            status=Objection.Status.OPEN,
+        )
+    )
+
+
+def after_step(case, workflow, transition, from_state, to_state, ctx):
+    """Open, close, suspend or resume notices for a step the engine has just taken."""
+    now = ctx.now
+    if transition.name in (UPHOLD_OBJECTION, DISMISS_OBJECTION):
+        _resolve(case, ctx, upheld=transition.name == UPHOLD_OBJECTION)
+    if from_state == to_state:
+        return
+    if from_state and workflow.states[from_state].notice:
+        ct = ContentType.objects.get_for_model(case)
+        NoticePeriod.objects.filter(
+            content_type=ct, object_id=case.pk, closed_at__isnull=True
+        ).update(closed_at=now)
+    spec = workflow.states[to_state].notice
+    if spec:
+        NoticePeriod.objects.create(
+            content_type=ContentType.objects.get_for_model(case),
+            object_id=case.pk,
+            workflow=workflow.name,
+            state=to_state,
+            region_id=case.region_id,
+            opened_at=now,
+            ends_at=now + datetime.timedelta(days=spec.length_in_days(case)),
+        )
+
+
+def _resolve(case, ctx, upheld: bool):
+    notice = running_notice(case)
+    objection = notice.objections.get(pk=ctx.data["objection"])
+    objection.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
+    objection.resolved_at = ctx.now
+    objection.resolved_by = ctx.user
+    objection.save(update_fields=["status", "resolved_at", "resolved_by"])
+    still_open = notice.objections.filter(status=Objection.Status.OPEN).exists()
+    if not upheld and not still_open and notice.suspended_at:
+        notice.ends_at = ctx.now + notice.remaining()
+        notice.suspended_at = None
+        notice.save(update_fields=["ends_at", "suspended_at"])
+
+
+def file_objection(case, *, name: str, text: str, contact: str = "") -> Objection:
+    """Record an objection from the public and suspend the running notice.
+
+    Raises ``TransitionNotAllowed`` when no notice is running, ``ValidationError`` on bad input.
+    """
+    now = timezone.now()
+    objection = Objection(name=name.strip(), contact=contact.strip(), text=text.strip())
+    objection.full_clean(exclude=["notice"])
+    with transaction.atomic():
+        fresh = lock_fresh(case)
+        notice = running_notice(fresh)
+        if notice is None or notice.state != fresh.state:
+            raise TransitionNotAllowed([_("该事项当前不在公示期，不能提出异议")])
+        if notice.suspended_at is None and notice.ends_at <= now:
+            raise TransitionNotAllowed([_("公示期已结束，不能再提出异议")])
+        objection.notice = notice
+        objection.filed_at = now
+        objection.save()
+        if notice.suspended_at is None:
+            notice.suspended_at = now
+            notice.save(update_fields=["suspended_at"])
+        audit.append(
+            fresh,
+            action="file_objection",
+            from_state=fresh.state,
+            to_state=fresh.state,
+            actor=None,
+            actor_role=PUBLIC_ROLE,
+            data={"objection": objection.pk, "text_sha256": objection.text_sha256},
+            now=now,
+        )
+        fresh.save(update_fields=audit.HEAD_FIELDS)
+    return objection
+
+
+@dataclasses.dataclass
+class CloseReport:
+    closed: int = 0
+    skipped: int = 0
+
+
+def close_due_notices() -> CloseReport:
+    """Close every notice whose period has run out with no objection open.
+
+    Idempotent, and safe to run twice at once: each case is closed under its row lock, and a
+    runner that finds the case already moved skips it.
+    """
+    from .engine import perform
+    from .registry import model_for
+    from .system import system_user
+
+    now = timezone.now()
+    actor = system_user()
+    report = CloseReport()
+    due = NoticePeriod.objects.filter(
+        closed_at__isnull=True, suspended_at__isnull=True, ends_at__lte=now
+    ).order_by("ends_at", "pk")
+    for notice in due.iterator():
+        model = model_for(notice.workflow)
+        case = model._base_manager.select_related("region").filter(pk=notice.object_id).first()
+        if case is None or case.state != notice.state:
+            report.skipped += 1
+            continue
+        try:
+            perform(case, CLOSE_NOTICE, actor)
+        except (ConflictError, TransitionNotAllowed) as exc:
+            logger.info("Notice %s not closed: %s", notice.pk, exc)
+            report.skipped += 1
+        else:
+            report.closed += 1
+    return report

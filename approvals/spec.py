@@ -1,0 +1,202 @@
+"""The declarative description of a procedure: its states, its transitions and who may take them.
+
+A procedure is a ``Workflow`` object that a model names as its ``workflow`` attribute; the engine
+turns each transition into a django-fsm-2 transition method on that model and enforces roles,
+guards, notices and sign-offs itself (django-fsm-2's ``permission=`` is advisory, so it is unused).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+SYSTEM_ROLE = "system"
+
+
+@dataclasses.dataclass(frozen=True)
+class ActionContext:
+    """What a guard may look at besides the object: who acts, as what, and what they typed."""
+
+    user: Any
+    role: str | None
+    comment: str = ""
+    data: dict = dataclasses.field(default_factory=dict)
+    now: datetime.datetime | None = None
+
+
+# A guard looks at the (locked, fresh) object and returns the reasons it refuses; none means pass.
+Guard = Callable[[Any, ActionContext], Iterable[str]]
+
+
+@dataclasses.dataclass(frozen=True)
+class Notice:
+    """A public notice period (公示) that runs while a case is in a state.
+
+    ``days`` is a whole number or the name of a policy value (``default_days`` when the policy has
+    none). The engine adds three actions to the state: ``close_notice`` (the system, once the period
+    has run out with no unresolved objection) to ``close_to``; ``uphold_objection`` (the resolving
+    level) back to ``upheld_to``; ``dismiss_objection`` (the resolving level), which resumes the
+    period for the time it had left.
+    """
+
+    close_to: str | Callable[[Any], str]
+    resolver_roles: tuple[str, ...]
+    upheld_to: str
+    days: int | str = 7
+    default_days: int = 7
+    close_targets: tuple[str, ...] = ()
+
+    def length_in_days(self, case) -> int:
+        if isinstance(self.days, int):
+            return self.days
+        policy = getattr(case, "policy", None)
+        return int(policy.value(self.days, self.default_days) if policy else self.default_days)
+
+
+@dataclasses.dataclass(frozen=True)
+class State:
+    name: str
+    label: str
+    notice: Notice | None = None
+    # How many working days a case may wait here before its queue row is overdue.
+    due_working_days: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Transition:
+    """One way out of one or more states.
+
+    ``target`` is a state name or a function of the case choosing among ``targets`` (a policy
+    branch). With ``signoff=True`` every role in ``roles`` must confirm, each by a different person,
+    before the case moves; earlier confirmations are audit entries that leave the state as it is.
+    """
+
+    name: str
+    label: str
+    source: tuple[str, ...]
+    target: str | Callable[[Any], str] | None
+    roles: tuple[str, ...]
+    guards: tuple[Guard, ...] = ()
+    comment_required: bool = False
+    signoff: bool = False
+    targets: tuple[str, ...] = ()
+
+    @property
+    def system_only(self) -> bool:
+        return self.roles == (SYSTEM_ROLE,)
+
+    def possible_targets(self) -> tuple[str, ...]:
+        if callable(self.target):
+            return self.targets
+        return (self.target,) if self.target else ()
+
+
+class Workflow:
+    """A procedure: a name, its states (the first is where a case starts) and its transitions."""
+
+    def __init__(self, name: str, label: str, states: list[State], transitions: list[Transition]):
+        self.name = name
+        self.label = label
+        self.states = {s.name: s for s in states}
+        self.initial = states[0].name
+        self.transitions = list(transitions) + [
+            t for s in states if s.notice for t in _notice_transitions(s)
+        ]
+        self._by_name_and_source = {}
+        for t in self.transitions:
+            for source in t.source:
+                key = (t.name, source)
+                if key in self._by_name_and_source:
+                    raise ImproperlyConfigured(f"{name}: two transitions {t.name} from {source}")
+                self._by_name_and_source[key] = t
+        self._check()
+
+    def _check(self):
+        for t in self.transitions:
+            for state in (*t.source, *t.possible_targets()):
+                if state not in self.states:
+                    raise ImproperlyConfigured(f"{self.name}.{t.name}: unknown state {state!r}")
+            if callable(t.target) and not t.targets:
+                raise ImproperlyConfigured(f"{self.name}.{t.name}: a chosen target needs targets=")
+            if not t.roles:
+                raise ImproperlyConfigured(f"{self.name}.{t.name}: no role may take it")
+
+    def __repr__(self):
+        return f"<Workflow {self.name}>"
+
+    def state_label(self, state: str) -> str:
+        return self.states[state].label if state in self.states else state
+
+    def transition(self, name: str, source: str) -> Transition | None:
+        return self._by_name_and_source.get((name, source))
+
+    def transitions_from(self, source: str) -> list[Transition]:
+        return [t for t in self.transitions if source in t.source]
+
+    def action_label(self, name: str) -> str:
+        return next((t.label for t in self.transitions if t.name == name), name)
+
+    def states_awaiting(self, role: str) -> tuple[set[str], set[str]]:
+        """States where ``role`` has a step to take, and notice states where it resolves objections.
+
+        A case in the second kind waits for that role only while an objection is open.
+        """
+        mine = [t for t in self.transitions if role in t.roles]
+        resolving = {UPHOLD_OBJECTION, DISMISS_OBJECTION}
+        steps = {s for t in mine if t.name not in resolving for s in t.source}
+        objections = {s for t in mine if t.name in resolving for s in t.source}
+        return steps, objections - steps
+
+    def state_field(self, **kwargs):
+        """The protected django-fsm-2 field a case model declares as ``state``."""
+        from django_fsm import FSMField
+
+        return FSMField(
+            _("状态"),
+            default=self.initial,
+            choices=[(s.name, s.label) for s in self.states.values()],
+            protected=True,
+            db_index=True,
+            max_length=64,
+            **kwargs,
+        )
+
+
+CLOSE_NOTICE = "close_notice"
+UPHOLD_OBJECTION = "uphold_objection"
+DISMISS_OBJECTION = "dismiss_objection"
+
+
+def _notice_transitions(state: State) -> list[Transition]:
+    notice = state.notice
+    return [
+        Transition(
+            CLOSE_NOTICE,
+            _("公示期满"),
+            (state.name,),
+            notice.close_to,
+            (SYSTEM_ROLE,),
+            targets=notice.close_targets,
+        ),
+        Transition(
+            UPHOLD_OBJECTION,
+            _("异议成立"),
+            (state.name,),
+            notice.upheld_to,
+            notice.resolver_roles,
+            comment_required=True,
+        ),
+        Transition(
+            DISMISS_OBJECTION,
+            _("异议不成立"),
+            (state.name,),
+            None,
+            notice.resolver_roles,
+            comment_required=True,
+        ),
+    ]

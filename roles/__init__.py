@@ -1,0 +1,1 @@
+"""Who may act where: regions, the role catalogue, role assignments, jurisdiction queries."""

@@ -1,0 +1,27 @@
+"""The role catalogue: every role a person can hold, with its label.
+
+Roles are fixed by the procedures (DESIGN.md §5); who holds them where is data (RoleAssignment).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    VILLAGE_COMMITTEE = "village_committee", _("村委会")
+    WORK_TEAM = "work_team", _("驻村工作队")
+    TOWNSHIP_REVIEWER = "township_reviewer", _("乡镇审核")
+    COUNTY_OFFICE = "county_office", _("县扶贫办")
+    COUNTY_APPROVER = "county_approver", _("县级审批")
+    SECTOR_DEPARTMENT = "sector_department", _("行业部门")
+    AUDITOR = "auditor", _("审计监督")
+    SYSTEM = "system", _("系统")
+
+
+# Roles that only read: they never take an action, whatever a procedure declares.
+READ_ONLY_ROLES = frozenset({Role.AUDITOR})
+
+
+def permission_codename(role: str) -> str:
+    """The django-guardian permission on a Region that stands for holding ``role`` there."""
+    return f"act_as_{role}"

@@ -1,0 +1,181 @@
+"""The region tree and role assignments.
+
+A region's 12-digit statistical code starts with the significant digits of every region above it
+(2 province, 4 prefecture, 6 county, 9 township, 12 village), so a subtree is a prefix query on an
+indexed column and the ancestors of a region are computed from its code without touching the
+database.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from .catalogue import Role, permission_codename
+
+
+class Level(models.IntegerChoices):
+    PROVINCE = 1, _("省")
+    PREFECTURE = 2, _("市州")
+    COUNTY = 3, _("县")
+    TOWNSHIP = 4, _("乡镇")
+    VILLAGE = 5, _("行政村")
+
+
+# How many leading digits of the code identify a region of each level.
+SIGNIFICANT_DIGITS = {
+    Level.PROVINCE: 2,
+    Level.PREFECTURE: 4,
+    Level.COUNTY: 6,
+    Level.TOWNSHIP: 9,
+    Level.VILLAGE: 12,
+}
+
+
+def ancestor_codes(code: str) -> list[str]:
+    """The codes of a region and of every region above it, from the province down."""
+    return list(dict.fromkeys(code[:n].ljust(12, "0") for n in SIGNIFICANT_DIGITS.values()))
+
+
+class Region(models.Model):
+    code = models.CharField(
+        _("区划代码"),
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(r"^\d{12}$", _("区划代码必须是12位数字"))],
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("级别"), choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["code"]
+        permissions = [(permission_codename(r.value), r.label) for r in Role]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def prefix(self) -> str:
+        """The leading digits every region in this subtree shares."""
+        return self.code[: SIGNIFICANT_DIGITS[self.level]]
+
+    def clean(self):
+        if self.parent is not None:
+            if self.level != self.parent.level + 1:
+                raise ValidationError({"level": _("级别必须比上级低一级")})
+            if not self.code.startswith(self.parent.prefix):
+                raise ValidationError({"code": _("区划代码必须以上级区划代码开头")})
+        elif self.level != Level.PROVINCE:
+            raise ValidationError({"parent": _("只有省级区划可以没有上级")})
+        if self.level != Level.VILLAGE and set(self.code[SIGNIFICANT_DIGITS[self.level] :]) - {"0"}:
+            raise ValidationError({"code": _("该级别区划代码的末尾各位必须为0")})
+
+    def subtree(self):
+        """This region and every region below it."""
+        return Region.objects.filter(code__startswith=self.prefix)
+
+    def ancestors(self):
+        """This region and every region above it, from the province down."""
+        return Region.objects.filter(code__in=ancestor_codes(self.code))
+
+
+class RegionUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian permissions on regions, with a real foreign key (no generic scan)."""
+
+    content_object = models.ForeignKey(Region, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("用户区划权限")
+        verbose_name_plural = _("用户区划权限")
+
+
+class RegionGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Region, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("用户组区划权限")
+        verbose_name_plural = _("用户组区划权限")
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date | None = None):
+        """Assignments in force on ``day`` (today by default): expired ones grant nothing."""
+        day = day or timezone.localdate()
+        return self.filter(valid_from__lte=day).filter(
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day)
+        )
+
+
+class RoleAssignment(models.Model):
+    """A person holds a role over a region (and everything below it) for a period."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
+    region = models.ForeignKey(
+        Region, verbose_name=_("辖区"), on_delete=models.PROTECT, related_name="role_assignments"
+    )
+    valid_from = models.DateField(_("生效日期"), default=timezone.localdate)
+    valid_to = models.DateField(_("失效日期"), null=True, blank=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("角色任命")
+        verbose_name_plural = _("角色任命")
+        indexes = [models.Index(fields=["user", "role"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.region}"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            sync_region_permission(self.user, self.role, self.region)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            sync_region_permission(self.user, self.role, self.region)
+        return result
+
+    def clean(self):
+        if self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("失效日期不能早于生效日期")})
+
+
+def sync_region_permission(user, role: str, region: Region) -> None:
+    """Make the guardian permission for (user, role, region) mirror the assignments in force today.
+
+    The engine checks RoleAssignment with its dates, so an expired assignment grants nothing even
+    before this runs; the mirror is what ``user.has_perm("roles.act_as_…", region)`` answers.
+    """
+    from guardian.shortcuts import assign_perm, remove_perm
+
+    perm = f"roles.{permission_codename(role)}"
+    in_force = (
+        RoleAssignment.objects.valid_on().filter(user=user, role=role, region=region).exists()
+    )
+    if in_force:
+        assign_perm(perm, user, region)
+    else:
+        remove_perm(perm, user, region)
