@@ -194,7 +194,7 @@ def verify(models, region_prefix: str = "", on_object=None):
                 chain = next(chains, None)
             own = []
             if chain is not None and chain[0] == pk:
-                own = chain[1]
+                own = list(chain[1])  # before the next group consumes it
                 chain = next(chains, None)
             problem = verify_object(label, pk, tuple(head), own)
             if problem:

@@ -6,6 +6,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -253,7 +254,7 @@ class Objection(models.Model):
     filed_at = models.DateTimeField(_("提出时间"), default=timezone.now)
     name = models.CharField(_("姓名"), max_length=50)
     contact = models.CharField(_("联系方式"), max_length=50, blank=True)
-    text = models.TextField(_("异议内容"), max_length=2000)
+    text = models.TextField(_("异议内容"), validators=[MaxLengthValidator(2000)])
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default="open")
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     resolved_by = models.ForeignKey(

@@ -20,7 +20,7 @@ def to_notice(case, people):
     return case
 
 
-def after_notice(days=6):
+def after_notice(days=6, hours=0):
     """Travel past a notice period and let the timer close what is due."""
-    with time_machine.travel(timezone.now() + datetime.timedelta(days=days)):
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=days, hours=hours)):
         return close_due_notices()

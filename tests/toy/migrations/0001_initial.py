@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('approvals', '0003_audit_append_only_trigger'),
+        ('approvals', '0002_audit_append_only_trigger'),
         ('roles', '0001_initial'),
     ]
 

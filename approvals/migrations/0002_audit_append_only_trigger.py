@@ -33,12 +33,12 @@ DROP FUNCTION IF EXISTS approvals_audit_append_only();
 def _on_postgresql(sql):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)
 
     return run
 
 
 class Migration(migrations.Migration):
-    dependencies = [("approvals", "0002_initial")]
+    dependencies = [("approvals", "0001_initial")]
 
     operations = [migrations.RunPython(_on_postgresql(CREATE), _on_postgresql(DROP))]

@@ -1,0 +1,145 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+
+from approvals import perform
+from approvals.models import AuditEntry
+from tests.factories import ToyCaseFactory
+from tests.helpers import to_notice
+from tests.toy.models import ToyCase
+
+
+@pytest.fixture
+def trail(county, people):
+    """A case with three entries: create, submit, approve."""
+    case = to_notice(ToyCaseFactory(region=county.v11, creator=people.cadre), people)
+    return case
+
+
+def verify():
+    out = io.StringIO()
+    try:
+        call_command("verify_audit", stdout=out)
+    except SystemExit as exit_:
+        return exit_.code, out.getvalue()
+    return 0, out.getvalue()
+
+
+def sql_update(sql, params):
+    """Change the audit table behind the engine's back, as its owner could.
+
+    On PostgreSQL the owner disarms the trigger first; the test's transaction re-arms it.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks block the ALTER
+            cursor.execute("ALTER TABLE approvals_auditentry DISABLE TRIGGER USER")
+        cursor.execute(sql, params)
+
+
+def test_an_untouched_trail_verifies(trail):
+    code, out = verify()
+    assert code == 0
+    assert "OK: 1 cases" in out
+
+
+def test_entries_chain_by_hmac(trail):
+    entries = list(AuditEntry.objects.for_object(trail))
+    assert [e.seq for e in entries] == [1, 2, 3]
+    assert entries[0].prev_hash == ""
+    assert all(
+        later.prev_hash == earlier.hash
+        for earlier, later in zip(entries, entries[1:], strict=False)
+    )
+    assert trail.audit_count == 3 and trail.audit_head == entries[-1].hash
+
+
+def test_the_model_refuses_update_and_delete(trail):
+    entry = AuditEntry.objects.for_object(trail).first()
+    entry.comment = "改过"
+    with pytest.raises(TypeError):
+        entry.save()
+    with pytest.raises(TypeError):
+        entry.delete()
+    with pytest.raises(TypeError):
+        AuditEntry.objects.filter(pk=entry.pk).update(comment="x")
+    with pytest.raises(TypeError):
+        AuditEntry.objects.filter(pk=entry.pk).delete()
+
+
+def test_an_edited_entry_is_caught(trail):
+    entry = AuditEntry.objects.for_object(trail)[1]
+    sql_update("UPDATE approvals_auditentry SET comment = %s WHERE id = %s", ["伪造", entry.pk])
+    code, out = verify()
+    assert code == 1
+    assert f"toy.toycase#{trail.pk} entry 2 (id {entry.pk}): content was changed" in out
+
+
+def test_a_deleted_entry_is_caught(trail):
+    entry = AuditEntry.objects.for_object(trail)[1]
+    sql_update("DELETE FROM approvals_auditentry WHERE id = %s", [entry.pk])
+    code, out = verify()
+    assert code == 1
+    assert "entry 3" in out and "missing or moved" in out
+
+
+def test_reordered_entries_are_caught(trail):
+    first, second = AuditEntry.objects.for_object(trail)[1:3]
+    sql_update("UPDATE approvals_auditentry SET seq = 99 WHERE id = %s", [first.pk])
+    sql_update("UPDATE approvals_auditentry SET seq = 2 WHERE id = %s", [second.pk])
+    sql_update("UPDATE approvals_auditentry SET seq = 3 WHERE id = %s", [first.pk])
+    code, out = verify()
+    assert code == 1
+    assert "entry 2" in out and "does not follow" in out
+
+
+def test_a_cut_off_tail_is_caught(trail):
+    last = AuditEntry.objects.for_object(trail).last()
+    sql_update("DELETE FROM approvals_auditentry WHERE id = %s", [last.pk])
+    code, out = verify()
+    assert code == 1
+    assert "the head records 3 entries but 2 chain up to it" in out
+
+
+def test_a_rewound_head_is_caught(trail):
+    """Deleting the tail and pointing the head at the new last entry needs the key to seal it."""
+    entries = list(AuditEntry.objects.for_object(trail))
+    ToyCase.objects.filter(pk=trail.pk).update(audit_count=2, audit_head=entries[1].hash)
+    code, out = verify()
+    assert code == 1
+    assert "the chain head was changed" in out
+
+
+def test_a_case_made_outside_the_engine_is_reported(county):
+    ToyCase.objects.create(region=county.v11, title="后台录入", amount=1)
+    code, out = verify()
+    assert code == 1
+    assert "has no audit trail" in out
+
+
+def test_verify_can_be_limited_to_a_region(trail, county):
+    out = io.StringIO()
+    call_command("verify_audit", "--region", county.t2.prefix, stdout=out)
+    assert "OK: 0 cases" in out.getvalue()
+    call_command("verify_audit", "--region", county.t1.prefix, stdout=out)
+    assert "OK: 1 cases" in out.getvalue()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE approvals_auditentry SET comment = 'x'",
+        "DELETE FROM approvals_auditentry",
+        "TRUNCATE approvals_auditentry",
+    ],
+)
+def test_raw_sql_cannot_change_the_trail_on_postgresql(concurrent_db, trail, sql):
+    before = AuditEntry.objects.count()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert AuditEntry.objects.count() == before
+    assert verify()[0] == 0

@@ -1,0 +1,82 @@
+"""Two reviewers pressing the button at once: exactly one wins (PostgreSQL, real threads)."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from approvals import perform
+from approvals.exceptions import ConflictError, TransitionNotAllowed
+from approvals.models import AuditEntry, NoticePeriod
+from approvals.notices import close_due_notices
+from tests.factories import RoleAssignmentFactory, ToyCaseFactory
+from tests.helpers import to_notice, to_review
+from tests.toy.models import ToyCase
+
+pytestmark = pytest.mark.postgres
+
+TRIALS = 20
+RACERS = 4
+
+
+def race(work, count):
+    """Run ``work(i)`` in ``count`` threads released together; return what each returned or raised."""
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def run(i):
+        try:
+            barrier.wait()
+            results[i] = work(i)
+        except Exception as exc:  # collected for the assertions
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_concurrent_approvals_of_one_case_let_exactly_one_through(concurrent_db, county, people):
+    reviewers = [people.reviewer] + [
+        RoleAssignmentFactory(role="township_reviewer", region=county.t1).user
+        for _ in range(RACERS - 1)
+    ]
+    actions = ["approve", "reject", "return_for_revision", "approve"]
+    for _ in range(TRIALS):
+        case = to_review(ToyCaseFactory(region=county.v11, creator=people.cadre), people)
+
+        def act(i, case_id=case.pk):
+            copy = ToyCase.objects.select_related("region").get(pk=case_id)
+            return perform(copy, actions[i], reviewers[i], comment="并发")
+
+        results = race(act, RACERS)
+        wins = [r for r in results if isinstance(r, AuditEntry)]
+        losses = [r for r in results if isinstance(r, ConflictError | TransitionNotAllowed)]
+        assert len(wins) == 1, results
+        assert len(losses) == RACERS - 1, results
+        entries = AuditEntry.objects.for_object(case).exclude(action__in=["create", "submit"])
+        assert entries.count() == 1
+        assert ToyCase.objects.get(pk=case.pk).state == wins[0].to_state
+
+
+def test_two_timers_at_once_close_each_notice_once(concurrent_db, county, people):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    cases = [
+        to_notice(ToyCaseFactory(region=county.v11, creator=people.cadre), people)
+        for _ in range(10)
+    ]
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=6)):
+        reports = race(lambda i: close_due_notices(), 2)
+    assert sum(r.closed for r in reports) == 10, reports
+    for case in cases:
+        assert AuditEntry.objects.for_object(case).filter(action="close_notice").count() == 1
+    assert not NoticePeriod.objects.filter(closed_at__isnull=True).exists()

@@ -1,0 +1,65 @@
+import pytest
+
+from approvals import available_actions, perform
+from approvals.exceptions import TransitionNotAllowed
+from approvals.models import AuditEntry
+from tests.factories import RoleAssignmentFactory, ToyCaseFactory
+from tests.helpers import after_notice, to_notice
+from tests.toy.models import ToyCase
+
+
+@pytest.fixture
+def verifying(county, people):
+    case = to_notice(ToyCaseFactory(region=county.v11, creator=people.cadre), people)
+    after_notice()
+    case = ToyCase.objects.select_related("region").get(pk=case.pk)
+    perform(case, "final_approve", people.approver)
+    assert case.state == "verification"
+    return case
+
+
+def test_both_parties_must_confirm_before_the_case_moves(verifying, people):
+    first = perform(verifying, "verify", people.team)
+    assert verifying.state == "verification"
+    assert (first.from_state, first.to_state, first.actor_role) == (
+        "verification",
+        "verification",
+        "work_team",
+    )
+    assert first.data["signoff"] == {"role": "work_team", "waiting_for": ["village_committee"]}
+    second = perform(verifying, "verify", people.cadre)
+    assert verifying.state == "done"
+    assert (second.from_state, second.to_state, second.actor_role) == (
+        "verification",
+        "done",
+        "village_committee",
+    )
+
+
+def test_one_person_cannot_confirm_for_both_parties(verifying, people, county):
+    RoleAssignmentFactory(user=people.cadre, role="work_team", region=county.v11)
+    perform(verifying, "verify", people.cadre)
+    with pytest.raises(TransitionNotAllowed) as err:
+        perform(verifying, "verify", people.cadre)
+    assert err.value.reasons == ["您已确认过，还需由驻村工作队确认"]
+    assert ToyCase.objects.get(pk=verifying.pk).state == "verification"
+    verify = next(a for a in available_actions(verifying, people.cadre) if a.name == "verify")
+    assert not verify.allowed
+
+
+def test_a_second_person_of_the_same_party_does_not_complete_it(verifying, people, county):
+    colleague = RoleAssignmentFactory(role="work_team", region=county.v11).user
+    perform(verifying, "verify", people.team)
+    with pytest.raises(TransitionNotAllowed) as err:
+        perform(verifying, "verify", colleague)
+    assert err.value.reasons == ["您所持角色已由他人确认"]
+
+
+def test_confirmations_do_not_survive_a_return(county, people):
+    case = to_notice(ToyCaseFactory(region=county.v11, creator=people.cadre), people)
+    after_notice()
+    case = ToyCase.objects.select_related("region").get(pk=case.pk)
+    perform(case, "final_approve", people.approver)
+    perform(case, "verify", people.team)
+    entries = AuditEntry.objects.for_object(case).filter(action="verify")
+    assert entries.count() == 1
