@@ -1,10 +1,10 @@
 import io
+import itertools
 
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
-from approvals import perform
 from approvals.models import AuditEntry
 from tests.factories import ToyCaseFactory
 from tests.helpers import to_notice
@@ -49,10 +49,7 @@ def test_entries_chain_by_hmac(trail):
     entries = list(AuditEntry.objects.for_object(trail))
     assert [e.seq for e in entries] == [1, 2, 3]
     assert entries[0].prev_hash == ""
-    assert all(
-        later.prev_hash == earlier.hash
-        for earlier, later in zip(entries, entries[1:], strict=False)
-    )
+    assert all(later.prev_hash == earlier.hash for earlier, later in itertools.pairwise(entries))
     assert trail.audit_count == 3 and trail.audit_head == entries[-1].hash
 
 
@@ -138,8 +135,11 @@ def test_verify_can_be_limited_to_a_region(trail, county):
 )
 def test_raw_sql_cannot_change_the_trail_on_postgresql(concurrent_db, trail, sql):
     before = AuditEntry.objects.count()
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
     assert AuditEntry.objects.count() == before
     assert verify()[0] == 0

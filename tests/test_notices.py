@@ -206,9 +206,9 @@ def test_objections_outside_a_notice_are_refused(county, people):
 
 
 def test_objections_after_the_period_ran_out_are_refused(noticed):
-    with time_machine.travel(timezone.now() + datetime.timedelta(days=6)):
-        with pytest.raises(TransitionNotAllowed) as err:
-            file_objection(noticed, name="张三", text="x")
+    later = timezone.now() + datetime.timedelta(days=6)
+    with time_machine.travel(later), pytest.raises(TransitionNotAllowed) as err:
+        file_objection(noticed, name="张三", text="x")
     assert err.value.reasons == ["公示期已结束，不能再提出异议"]
 
 
