@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "guardian",
     "roles",
     "approvals",
+    "admin_site",
 ]
 
 MIDDLEWARE = [

@@ -20,7 +20,7 @@ RACERS = 4
 
 
 def race(work, count):
-    """Run ``work(i)`` in ``count`` threads released at once; return what each returned or raised."""
+    """Run ``work(i)`` in ``count`` threads released at once; return each result or exception."""
     barrier = threading.Barrier(count)
     results = [None] * count
 

@@ -1,0 +1,34 @@
+import importlib
+import pkgutil
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+import workflows
+from admin_site.demo import PASSWORD, build_county
+
+
+class Command(BaseCommand):
+    help = (
+        "Seed a demo county: regions, one user per role and, for each procedure, cases in every "
+        "state reached through the engine. Running it again adds nothing."
+    )
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            demo = build_county()
+            for module in pkgutil.iter_modules(workflows.__path__):
+                try:
+                    seeder = importlib.import_module(f"workflows.{module.name}.demo")
+                except ModuleNotFoundError:
+                    continue
+                created = seeder.seed(demo)
+                self.stdout.write(f"{module.name}: {created} new cases")
+        self.stdout.write(f"Demo county: {demo.county.name} ({demo.county.code})")
+        self.stdout.write(f"Logins (password '{PASSWORD}' for all):")
+        for username, user in vars(demo.people).items():
+            roles = ", ".join(
+                f"{a.get_role_display()}@{a.region.name}"
+                for a in user.role_assignments.select_related("region")
+            )
+            self.stdout.write(f"  {username:<10} {roles or 'superuser'}")
