@@ -180,10 +180,11 @@ def _record_denial(obj, workflow: Workflow, action: str, user, exc: Exception) -
     )
 
 
-def _sync_caller_copy(obj, fresh) -> None:
-    """Give the caller's instance the state it now has in the database (no extra query)."""
-    for name in ("state", "state_since", *audit.HEAD_FIELDS):
-        obj.__dict__[name] = getattr(fresh, name)
+def _sync_caller_copy(obj, fresh, fields) -> None:
+    """Give the caller's instance what the step saved (no extra query)."""
+    for name in fields:
+        attname = type(obj)._meta.get_field(name).attname
+        obj.__dict__[attname] = fresh.__dict__[attname]
     obj._update_initial_state()
 
 
@@ -202,7 +203,9 @@ def perform(obj, action: str, user, comment: str = "", data: dict | None = None)
             raise _not_available(workflow, action, obj.state)
         held = _authorise(obj, transition, user)
         with transaction.atomic():
-            entry, fresh = _perform_locked(obj, workflow, transition, user, held, comment, data)
+            entry, fresh, saved = _perform_locked(
+                obj, workflow, transition, user, held, comment, data
+            )
     except ConcurrentTransition:
         exc = ConflictError(_("该记录已被他人处理，请刷新后重试"))
         _record_denial(obj, workflow, action, user, exc)
@@ -210,7 +213,7 @@ def perform(obj, action: str, user, comment: str = "", data: dict | None = None)
     except DENIALS as exc:
         _record_denial(obj, workflow, action, user, exc)
         raise
-    _sync_caller_copy(obj, fresh)
+    _sync_caller_copy(obj, fresh, saved)
     return entry
 
 
@@ -226,10 +229,12 @@ def _perform_locked(obj, workflow, transition, user, held, comment, data):
     if reasons:
         raise TransitionNotAllowed(reasons)
     from_state = fresh.state
+    update_fields = list(audit.HEAD_FIELDS)
     if not waiting:
         getattr(fresh, transition.name)(ctx)
+        for effect in transition.effects:
+            update_fields += effect(fresh, ctx) or []
     to_state = fresh.state
-    update_fields = list(audit.HEAD_FIELDS)
     if to_state != from_state:
         fresh.state_since = now
         update_fields += ["state", "state_since"]
@@ -246,7 +251,7 @@ def _perform_locked(obj, workflow, transition, user, held, comment, data):
     )
     fresh.save(update_fields=update_fields)
     notices.after_step(fresh, workflow, transition, from_state, to_state, ctx)
-    return entry, fresh
+    return entry, fresh, update_fields
 
 
 def perform_bulk(objs: Iterable, action: str, user, comment: str = "", data: dict | None = None):

@@ -31,6 +31,9 @@ class ActionContext:
 
 # A guard looks at the (locked, fresh) object and returns the reasons it refuses; none means pass.
 Guard = Callable[[Any, ActionContext], Iterable[str]]
+# An effect runs after the state has moved, in the same transaction: it may set fields on the case
+# (returning their names, so they are saved with the state) or write related rows.
+Effect = Callable[[Any, ActionContext], Iterable[str] | None]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,7 +75,7 @@ class Transition:
     """One way out of one or more states.
 
     ``target`` is a state name or a function of the case choosing among ``targets`` (a policy
-    branch). With ``signoff=True`` every role in ``roles`` must confirm, each by a different person,
+    branch); ``target=None`` records an action that leaves the state as it is. With ``signoff=True`` every role in ``roles`` must confirm, each by a different person,
     before the case moves; earlier confirmations are audit entries that leave the state as it is.
     """
 
@@ -82,6 +85,7 @@ class Transition:
     target: str | Callable[[Any], str] | None
     roles: tuple[str, ...]
     guards: tuple[Guard, ...] = ()
+    effects: tuple[Effect, ...] = ()
     comment_required: bool = False
     signoff: bool = False
     targets: tuple[str, ...] = ()

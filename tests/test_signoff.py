@@ -63,3 +63,8 @@ def test_confirmations_do_not_survive_a_return(county, people):
     perform(case, "verify", people.team)
     entries = AuditEntry.objects.for_object(case).filter(action="verify")
     assert entries.count() == 1
+
+
+def test_effects_save_fields_with_the_step_and_reach_the_callers_copy(verifying):
+    assert verifying.approved_at is not None
+    assert ToyCase.objects.get(pk=verifying.pk).approved_at == verifying.approved_at

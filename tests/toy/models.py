@@ -28,6 +28,11 @@ def explodes_on_boom(case, ctx):
     return []
 
 
+def stamp_approval(case, ctx):
+    case.approved_at = ctx.now
+    return ["approved_at"]
+
+
 def appraisal_or_approval(case):
     return "appraisal" if case.policy and case.policy.value("appraisal_required") else "approval"
 
@@ -99,7 +104,12 @@ TOY = Workflow(
             ("sector_department", "county_office"),
         ),
         Transition(
-            "final_approve", "审批通过", ("approval",), "verification", ("county_approver",)
+            "final_approve",
+            "审批通过",
+            ("approval",),
+            "verification",
+            ("county_approver",),
+            effects=(stamp_approval,),
         ),
         Transition(
             "verify",
@@ -118,6 +128,7 @@ class ToyCase(WorkflowCase):
     state = TOY.state_field()
     title = models.CharField(max_length=100)
     amount = models.IntegerField(default=0)
+    approved_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return self.title
