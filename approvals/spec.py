@@ -75,8 +75,9 @@ class Transition:
     """One way out of one or more states.
 
     ``target`` is a state name or a function of the case choosing among ``targets`` (a policy
-    branch); ``target=None`` records an action that leaves the state as it is. With ``signoff=True`` every role in ``roles`` must confirm, each by a different person,
-    before the case moves; earlier confirmations are audit entries that leave the state as it is.
+    branch); ``target=None`` records an action that leaves the state as it is. With
+    ``signoff=True`` every role in ``roles`` must confirm, each by a different person, before the
+    case moves; earlier confirmations are audit entries that leave the state as it is.
     """
 
     name: str
