@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "guardian",
     "roles",
     "approvals",
+    "workflows.project_library",
     "admin_site",
 ]
 
@@ -79,6 +80,9 @@ LOCALE_PATHS = [BASE_DIR / "admin_site" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("JINGZHUN_MEDIA_ROOT", BASE_DIR / "media"))
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -17,8 +17,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F
-from django.utils import timezone
 
+from . import clock
 from .models import AuditEntry
 
 HEAD_FIELDS = ["audit_count", "audit_head", "audit_seal"]
@@ -93,7 +93,7 @@ def append(
         region_id=case.region_id,
         comment=comment,
         data=_normalise(data),
-        created_at=now or timezone.now(),
+        created_at=now or clock.now(),
         prev_hash=case.audit_head,
     )
     entry.hash = entry_hash(entry, label, case.region.code)

@@ -16,14 +16,13 @@ from collections.abc import Iterable
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from roles.catalogue import READ_ONLY_ROLES, Role
 from roles.scope import jurisdiction, region_filter, roles_held
 
-from . import audit, notices
+from . import audit, clock, notices
 from .exceptions import ConflictError, PermissionDenied, TransitionNotAllowed
 from .locking import lock_fresh
 from .models import AuditEntry, SecurityEvent
@@ -95,16 +94,29 @@ def _permission_reason(obj, transition: Transition) -> str:
     }
 
 
-def _authorise(obj, transition: Transition, user) -> list[str]:
-    """The roles under which ``user`` may take ``transition`` on ``obj``; raises if none."""
-    if transition.system_only:
-        if is_system_user(user):
-            return [SYSTEM_ROLE]
-        raise PermissionDenied([_permission_reason(obj, transition)])
-    held = roles_held(user, obj.region, _acting_roles(transition))
+def _authorise(obj, workflow: Workflow, action: str, transition: Transition | None, user):
+    """The roles under which ``user`` may take ``action`` on ``obj`` now; raises if none.
+
+    Someone who could not take the action from any state learns nothing about the object's
+    state: they are refused for want of a role before the state is looked at.
+    """
+    named = [t for t in workflow.transitions if t.name == action]
+    if not named:
+        raise _not_available(workflow, action, obj.state)
+    if any(t.system_only for t in named) and is_system_user(user):
+        held = [SYSTEM_ROLE]
+    else:
+        held = roles_held(
+            user, obj.region, dict.fromkeys(r for t in named for r in _acting_roles(t))
+        )
     if not held:
+        raise PermissionDenied([_permission_reason(obj, transition or named[0])])
+    if transition is None:
+        raise _not_available(workflow, action, obj.state)
+    mine = [r for r in held if r in transition.roles]
+    if not mine:
         raise PermissionDenied([_permission_reason(obj, transition)])
-    return held
+    return mine
 
 
 def _not_available(workflow: Workflow, action: str, state: str) -> TransitionNotAllowed:
@@ -199,9 +211,7 @@ def perform(obj, action: str, user, comment: str = "", data: dict | None = None)
     data = dict(data or {})
     try:
         transition = workflow.transition(action, obj.state)
-        if transition is None:
-            raise _not_available(workflow, action, obj.state)
-        held = _authorise(obj, transition, user)
+        held = _authorise(obj, workflow, action, transition, user)
         with transaction.atomic():
             entry, fresh, saved = _perform_locked(
                 obj, workflow, transition, user, held, comment, data
@@ -218,7 +228,7 @@ def perform(obj, action: str, user, comment: str = "", data: dict | None = None)
 
 
 def _perform_locked(obj, workflow, transition, user, held, comment, data):
-    now = timezone.now()
+    now = clock.now()
     fresh = lock_fresh(obj)
     role, waiting = held[0], []
     if transition.signoff:
@@ -312,7 +322,7 @@ def available_actions(obj, user) -> list[Action]:
     transitions = workflow.transitions_from(obj.state)
     wanted = dict.fromkeys(r for t in transitions for r in _acting_roles(t))
     held = set(roles_held(user, obj.region, wanted))
-    now = timezone.now()
+    now = clock.now()
     result = []
     for t in transitions:
         mine = [r for r in _acting_roles(t) if r in held]

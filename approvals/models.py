@@ -16,7 +16,7 @@ from django_fsm import ConcurrentTransitionMixin
 
 from roles.models import Region
 
-from . import calendar
+from . import calendar, clock
 
 
 class Policy(models.Model):
@@ -68,7 +68,7 @@ class WorkflowCase(ConcurrentTransitionMixin, models.Model):
     """
 
     region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT)
-    state_since = models.DateTimeField(_("进入当前状态时间"), default=timezone.now, db_index=True)
+    state_since = models.DateTimeField(_("进入当前状态时间"), default=clock.now, db_index=True)
     policy = models.ForeignKey(
         Policy, verbose_name=_("政策版本"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -236,7 +236,7 @@ class NoticePeriod(models.Model):
 
     def remaining(self, now=None):
         """Time left in the period; while suspended, the time that was left when it stopped."""
-        now = now or timezone.now()
+        now = now or clock.now()
         return self.ends_at - (self.suspended_at or now)
 
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, clock
 from .exceptions import ConflictError, TransitionNotAllowed
 from .locking import lock_fresh
 from .models import NoticePeriod, Objection
@@ -148,7 +148,7 @@ def file_objection(case, *, name: str, text: str, contact: str = "") -> Objectio
 
     Raises ``TransitionNotAllowed`` when no notice is running, ``ValidationError`` on bad input.
     """
-    now = timezone.now()
+    now = clock.now()
     objection = Objection(name=name.strip(), contact=contact.strip(), text=text.strip())
     objection.full_clean(exclude=["notice"])
     with transaction.atomic():
@@ -194,7 +194,7 @@ def close_due_notices() -> CloseReport:
     from .registry import model_for
     from .system import system_user
 
-    now = timezone.now()
+    now = clock.now()
     actor = system_user()
     report = CloseReport()
     due = NoticePeriod.objects.filter(

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     VILLAGE_COMMITTEE = "village_committee", _("村委会")
     WORK_TEAM = "work_team", _("驻村工作队")
-    TOWNSHIP_REVIEWER = "township_reviewer", _("乡镇审核")
+    TOWNSHIP_REVIEWER = "township_reviewer", _("乡镇审核人")
     COUNTY_OFFICE = "county_office", _("县扶贫办")
-    COUNTY_APPROVER = "county_approver", _("县级审批")
+    COUNTY_APPROVER = "county_approver", _("县级审批人")
     SECTOR_DEPARTMENT = "sector_department", _("行业部门")
     AUDITOR = "auditor", _("审计监督")
     SYSTEM = "system", _("系统")

@@ -1,14 +1,22 @@
 """Factories for every model. Cases are made through the engine, so their audit trails are real."""
 
 import datetime
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 
 from approvals import create_case
 from approvals.models import Policy, SecurityEvent
 from roles.models import Level, Region, RoleAssignment
 from tests.toy.models import ToyCase
+from workflows.project_library.attachments import attach
+from workflows.project_library.models import (
+    PerformanceTarget,
+    ProjectApplication,
+    ProjectAttachment,
+)
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -92,3 +100,72 @@ class ToyCaseFactory(factory.Factory):
     @classmethod
     def _build(cls, model_class, *, creator=None, **fields):
         return model_class(**fields)
+
+
+class ProjectApplicationFactory(factory.Factory):
+    """A complete project record, created by a village cadre through the engine, with one target."""
+
+    class Meta:
+        model = ProjectApplication
+
+    region = factory.SubFactory(RegionFactory)
+    creator = None
+    name = factory.Sequence(lambda n: f"村组道路硬化工程{n}")
+    category = "industry"
+    construction_nature = "new"
+    location = "一组至三组"
+    planned_start = datetime.date(2025, 4, 1)
+    planned_end = datetime.date(2025, 10, 31)
+    responsible_unit = "县交通运输局"
+    tasks_and_scale = "硬化道路3公里，宽4.5米"
+    total_funds = Decimal("120.00")
+    funds_central = Decimal("80.00")
+    funds_provincial = Decimal("30.00")
+    funds_county = Decimal("10.00")
+    beneficiary_households = 120
+    beneficiary_poor_households = 35
+    beneficiary_people = 480
+    benefit_mechanism = "优先吸纳贫困户务工，改善出行条件"
+    targets = 1
+
+    @classmethod
+    def _create(cls, model_class, *, region, creator=None, targets=1, **fields):
+        if creator is None:
+            creator = RoleAssignmentFactory(role="village_committee", region=region).user
+        project = create_case(model_class, creator, region=region, **fields)
+        PerformanceTargetFactory.create_batch(targets, project=project)
+        return project
+
+    @classmethod
+    def _build(cls, model_class, *, creator=None, targets=1, **fields):
+        return model_class(**fields)
+
+
+class PerformanceTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PerformanceTarget
+
+    project = factory.SubFactory(ProjectApplicationFactory, targets=0)
+    indicator = "受益贫困户数"
+    target_value = "35"
+    unit = "户"
+
+
+class ProjectAttachmentFactory(factory.Factory):
+    """An attachment added through the engine's ``add_attachment`` step."""
+
+    class Meta:
+        model = ProjectAttachment
+
+    project = factory.SubFactory(ProjectApplicationFactory)
+    kind = "minutes"
+    content = b"minutes of the villagers' meeting"
+    name = "会议记录.pdf"
+    uploader = None
+
+    @classmethod
+    def _create(cls, model_class, *, project, kind, content, name, uploader=None):
+        if uploader is None:
+            uploader = RoleAssignmentFactory(role="village_committee", region=project.region).user
+        attach(project, uploader, ContentFile(content, name=name), kind)
+        return project.attachments.latest("uploaded_at")

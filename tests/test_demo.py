@@ -15,7 +15,7 @@ def test_seed_demo_builds_a_county_with_people_and_is_idempotent(db):
     first = seed()
     counts = (Region.objects.count(), RoleAssignment.objects.count())
     assert counts == (1 + 1 + 1 + 3 + 9, 10)
-    assert "reviewer   乡镇审核@城关镇" in first
+    assert "reviewer   乡镇审核人@城关镇" in first
     seed()
     assert (Region.objects.count(), RoleAssignment.objects.count()) == counts
     for region in Region.objects.all():

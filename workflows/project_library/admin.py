@@ -1,0 +1,32 @@
+"""The project record in the admin. States change only through the engine, never in this form."""
+
+from django.contrib import admin
+
+from .models import PerformanceTarget, ProjectApplication, ProjectAttachment
+
+
+class PerformanceTargetInline(admin.TabularInline):
+    model = PerformanceTarget
+    extra = 1
+
+
+class ProjectAttachmentInline(admin.TabularInline):
+    model = ProjectAttachment
+    extra = 0
+    fields = ["kind", "name", "sha256", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProjectApplication)
+class ProjectApplicationAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "state", "category", "total_funds", "state_since"]
+    list_filter = ["state", "category", "construction_nature"]
+    search_fields = ["name", "region__name", "region__code"]
+    list_select_related = ["region"]
+    autocomplete_fields = ["region"]
+    readonly_fields = ["state", "state_since", "policy", "audit_count", "created_at"]
+    inlines = [PerformanceTargetInline, ProjectAttachmentInline]

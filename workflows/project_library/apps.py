@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectLibraryConfig(AppConfig):
+    name = "workflows.project_library"
+    label = "project_library"
+    verbose_name = _("项目库")
+    default_auto_field = "django.db.models.BigAutoField"
