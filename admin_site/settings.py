@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "roles",
     "approvals",
     "workflows.project_library",
+    "workflows.household",
     "admin_site",
 ]
 

@@ -53,6 +53,7 @@ class Notice:
     days: int | str = 7
     default_days: int = 7
     close_targets: tuple[str, ...] = ()
+    close_effects: tuple[Effect, ...] = ()
 
     def length_in_days(self, case) -> int:
         if isinstance(self.days, int):
@@ -187,6 +188,7 @@ def _notice_transitions(state: State) -> list[Transition]:
             notice.close_to,
             (SYSTEM_ROLE,),
             targets=notice.close_targets,
+            effects=notice.close_effects,
         ),
         Transition(
             UPHOLD_OBJECTION,

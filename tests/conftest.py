@@ -35,11 +35,12 @@ def _audit_triggers_back_on(django_db_blocker):
 
 
 @pytest.fixture
-def concurrent_db(transactional_db):
+def concurrent_db(django_db_serialized_rollback, transactional_db):
     """Committed data that other connections (threads) can see, on PostgreSQL.
 
     Clearing the database after such a test truncates every table, which the audit trail's
     trigger refuses; the trigger is disarmed for that clean-up only and re-armed before the next.
+    The rows the migrations load (policies, poverty lines) are restored for the next test.
     """
     global _audit_triggers_disabled
     yield

@@ -11,6 +11,18 @@ from approvals import create_case
 from approvals.models import Policy, SecurityEvent
 from roles.models import Level, Region, RoleAssignment
 from tests.toy.models import ToyCase
+from workflows.household import idnumber
+from workflows.household.cases import apply_for_identification, propose_exit
+from workflows.household.models import (
+    ExitCase,
+    GuaranteeCheck,
+    Household,
+    IdentificationCase,
+    IncomeAssessment,
+    Member,
+    PovertyLine,
+    VillagePopulation,
+)
 from workflows.project_library.attachments import attach
 from workflows.project_library.models import (
     PerformanceTarget,
@@ -169,3 +181,109 @@ class ProjectAttachmentFactory(factory.Factory):
             uploader = RoleAssignmentFactory(role="village_committee", region=project.region).user
         attach(project, uploader, ContentFile(content, name=name), kind)
         return project.attachments.latest("uploaded_at")
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    region = factory.SubFactory(RegionFactory)
+    number = factory.Sequence(lambda n: f"H{n:06d}")
+    head_name = factory.Sequence(lambda n: f"户主{n}")
+    phone = "13900001234"
+    poverty_attribute = "general"
+    main_cause = "illness"
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    """A member with a valid ID number that no other member has."""
+
+    class Meta:
+        model = Member
+
+    household = factory.SubFactory(HouseholdFactory)
+    name = factory.Sequence(lambda n: f"成员{n}")
+    id_number = factory.Sequence(
+        lambda n: idnumber.compose(
+            "620102", datetime.date(1960, 1, 1) + datetime.timedelta(days=n // 1000), n % 1000
+        )
+    )
+    relation = "head"
+
+
+class IncomeAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IncomeAssessment
+
+    household = factory.SubFactory(HouseholdFactory)
+    year = 2019
+    wage_income = Decimal("6000")
+    business_income = Decimal("2000")
+
+
+class GuaranteeCheckFactory(factory.django.DjangoModelFactory):
+    """A check with every guarantee met."""
+
+    class Meta:
+        model = GuaranteeCheck
+
+    household = factory.SubFactory(HouseholdFactory)
+    year = 2019
+    food_clothing = True
+    compulsory_education = True
+    medical_insurance = True
+    safe_housing = True
+    safe_water = True
+
+
+class PovertyLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PovertyLine
+        django_get_or_create = ("year", "region_prefix")
+
+    year = 2018
+    region_prefix = ""
+    amount = Decimal("3000")
+
+
+class VillagePopulationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VillagePopulation
+
+    region = factory.SubFactory(RegionFactory)
+    year = 2020
+    rural_population = 1000
+
+
+class IdentificationCaseFactory(factory.Factory):
+    """An application opened by the village committee through ``apply_for_identification``."""
+
+    class Meta:
+        model = IdentificationCase
+
+    household = factory.SubFactory(HouseholdFactory)
+    year = 2019
+    opener = None
+
+    @classmethod
+    def _create(cls, model_class, *, household, year, opener=None):
+        if opener is None:
+            opener = RoleAssignmentFactory(role="village_committee", region=household.region).user
+        return apply_for_identification(household, opener, year)
+
+
+class ExitCaseFactory(factory.Factory):
+    """A proposal opened by the village committee through ``propose_exit``."""
+
+    class Meta:
+        model = ExitCase
+
+    household = factory.SubFactory(HouseholdFactory, register_status="registered")
+    year = 2020
+    opener = None
+
+    @classmethod
+    def _create(cls, model_class, *, household, year, opener=None):
+        if opener is None:
+            opener = RoleAssignmentFactory(role="village_committee", region=household.region).user
+        return propose_exit(household, opener, year)

@@ -1,8 +1,10 @@
 """Moving toy cases along for the tests."""
 
 import datetime
+import threading
 
 import time_machine
+from django.db import connection
 from django.utils import timezone
 
 from approvals import perform
@@ -24,3 +26,25 @@ def after_notice(days=6, hours=0):
     """Travel past a notice period and let the timer close what is due."""
     with time_machine.travel(timezone.now() + datetime.timedelta(days=days, hours=hours)):
         return close_due_notices()
+
+
+def race(work, count):
+    """Run ``work(i)`` in ``count`` threads released at once; return each result or exception."""
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def run(i):
+        try:
+            barrier.wait()
+            results[i] = work(i)
+        except Exception as exc:  # collected for the assertions
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results

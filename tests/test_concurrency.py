@@ -1,44 +1,19 @@
 """Two reviewers pressing the button at once: exactly one wins (PostgreSQL, real threads)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from approvals import perform
 from approvals.exceptions import ConflictError, TransitionNotAllowed
 from approvals.models import AuditEntry, NoticePeriod
 from approvals.notices import close_due_notices
 from tests.factories import RoleAssignmentFactory, ToyCaseFactory
-from tests.helpers import to_notice, to_review
+from tests.helpers import race, to_notice, to_review
 from tests.toy.models import ToyCase
 
 pytestmark = pytest.mark.postgres
 
 TRIALS = 20
 RACERS = 4
-
-
-def race(work, count):
-    """Run ``work(i)`` in ``count`` threads released at once; return each result or exception."""
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as exc:  # collected for the assertions
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def test_concurrent_approvals_of_one_case_let_exactly_one_through(concurrent_db, county, people):

@@ -3,16 +3,14 @@ clock set to when each step would have happened, so their trails, waiting times 
 real. Also used by the tests to bring a project to a given state."""
 
 import datetime
-import types
 from decimal import Decimal
 
 from django.db import transaction
 
-from approvals import clock, create_case, perform
+from approvals import clock, create_case
 from approvals.models import Policy
-from approvals.notices import running_notice
 from approvals.spec import CLOSE_NOTICE
-from approvals.system import system_user
+from workflows import roads
 
 from .models import PerformanceTarget, ProjectApplication
 
@@ -43,7 +41,6 @@ ROUTE = [
     (CLOSE_NOTICE, None, {}),
 ]
 
-STEP_GAP = datetime.timedelta(days=2)
 # The demo county's own rules: it runs the county appraisal (县级论证), as some provinces require.
 DEMO_POLICY_DAYS = {
     "village_notice_days": 7,
@@ -89,50 +86,9 @@ def new_project(region, creator, name, **fields):
     return project
 
 
-def step(project, people, action, who, data=None, comment=""):
-    """Take one step; a notice is closed by the timer, at the end of its period at the earliest."""
-    if action == CLOSE_NOTICE:
-        notice = running_notice(project)
-        with clock.at(max(clock.now(), notice.ends_at + datetime.timedelta(minutes=1))):
-            return perform(project, CLOSE_NOTICE, system_user())
-    return perform(project, action, getattr(people, who), comment=comment, data=data)
-
-
-def road_to(until: str, policy, start: str = "draft"):
-    """The main-road steps from ``start`` to ``until`` under ``policy``, each with its duration."""
-    workflow = ProjectApplication.workflow
-    stand_in = types.SimpleNamespace(policy=policy)
-    state, steps = start, []
-    for action, who, data in ROUTE:
-        if state == until:
-            return steps
-        transition = workflow.transition(action, state)
-        if transition is None:  # a step this policy does not have
-            continue
-        if action == CLOSE_NOTICE:
-            days = workflow.states[state].notice.length_in_days(stand_in)
-            took = datetime.timedelta(days=days, hours=1)
-        else:
-            took = STEP_GAP
-        steps.append((action, who, data, took))
-        target = transition.target
-        state = target(stand_in) if callable(target) else target
-    if state != until:
-        raise ValueError(f"{until} is not on the main road")
-    return steps
-
-
 def advance(project, people, until: str):
-    """Move ``project`` along the main road until it reaches ``until``.
-
-    Under a backfill clock (``clock.at``) each step is dated a little after the one before.
-    """
-    moment = clock.now()
-    for action, who, data, took in road_to(until, project.policy, project.state):
-        with clock.at(moment):
-            step(project, people, action, who, data)
-        moment = max(moment + took, clock.now())
-    return project
+    """Move ``project`` along the main road until it reaches ``until``."""
+    return roads.advance(project, people, ROUTE, until)
 
 
 def seed(demo) -> int:
@@ -153,18 +109,16 @@ def seed(demo) -> int:
         name = f"示范项目：{ProjectApplication.workflow.state_label(state)}"
         if ProjectApplication.objects.filter(region=village, name=name).exists():
             continue
-        before, side_step = SIDE_ROADS.get(state, (state, None))[0], SIDE_ROADS.get(state)
-        road = road_to(before, policy)
+        side_step = SIDE_ROADS.get(state)
+        before = side_step[0] if side_step else state
         # Date the history so that the last step happened a day ago: notices are still running.
-        took = sum((t for *_, t in road), datetime.timedelta(days=1))
-        if side_step:
-            took += STEP_GAP
+        took = roads.backdated(ProjectApplication.workflow, ROUTE, before, policy, bool(side_step))
         with transaction.atomic(), clock.at(clock.now() - took):
             project = new_project(village, people.cadre, name)
             advance(project, people, before)
             if side_step:
                 _before, action, who, comment = side_step
-                with clock.at(project.state_since + STEP_GAP):
-                    step(project, people, action, who, comment=comment)
+                with clock.at(project.state_since + roads.STEP_GAP):
+                    roads.step(project, people, action, who, comment=comment)
         created += 1
     return created

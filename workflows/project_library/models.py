@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals import clock
 from approvals.models import WorkflowCase
+from workflows.deliberation import MeetingRecord
 
 from .choices import (
     ALL_CATEGORIES,
@@ -32,7 +33,7 @@ def _money(label):
     )
 
 
-class ProjectApplication(WorkflowCase):
+class ProjectApplication(MeetingRecord, WorkflowCase):
     """A project proposed by a village, on its way into the county library and to completion."""
 
     workflow = PROJECT_LIBRARY
@@ -61,12 +62,6 @@ class ProjectApplication(WorkflowCase):
     beneficiary_poor_households = models.PositiveIntegerField(_("其中贫困户数"), default=0)
     beneficiary_people = models.PositiveIntegerField(_("受益人数"), default=0)
     benefit_mechanism = models.TextField(_("带贫减贫机制"), blank=True)
-
-    meeting_date = models.DateField(_("议事会议日期"), null=True, blank=True)
-    representatives_total = models.PositiveIntegerField(_("应到代表人数"), null=True, blank=True)
-    attendees = models.PositiveIntegerField(_("实到人数"), null=True, blank=True)
-    votes_for = models.PositiveIntegerField(_("赞成票数"), null=True, blank=True)
-    minutes = models.TextField(_("会议记录"), blank=True)
 
     created_at = models.DateTimeField(_("创建时间"), default=clock.now)
 

@@ -7,9 +7,10 @@ the county appraisal step runs, and which category list applies; see ``migration
 from django.utils.translation import gettext_lazy as _
 
 from approvals.spec import Notice, State, Transition, Workflow
+from workflows.deliberation import deliberation_passed, store_meeting_record
 
 from .attachments import attachment_acceptable, create_attachment
-from .guards import deliberation_passed, record_complete, store_meeting_record
+from .guards import record_complete
 
 VILLAGE = ("village_committee",)
 TOWNSHIP = ("township_reviewer",)

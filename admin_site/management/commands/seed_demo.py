@@ -23,7 +23,7 @@ class Command(BaseCommand):
                 except ModuleNotFoundError:
                     continue
                 created = seeder.seed(demo)
-                self.stdout.write(f"{module.name}: {created} new cases")
+                self.stdout.write(f"{module.name}: {created} new demo records")
         self.stdout.write(f"Demo county: {demo.county.name} ({demo.county.code})")
         self.stdout.write(f"Logins (password '{PASSWORD}' for all):")
         for username, user in vars(demo.people).items():

@@ -1,0 +1,78 @@
+"""Households and their cases in the admin. Register status and case states change only through
+the engine (the identification and exit procedures), never in these forms."""
+
+from django.contrib import admin
+
+from .models import (
+    ExitCase,
+    GuaranteeCheck,
+    Household,
+    IdentificationCase,
+    IncomeAssessment,
+    Member,
+    PovertyLine,
+    VillagePopulation,
+)
+
+
+class MemberInline(admin.TabularInline):
+    model = Member
+    extra = 1
+    fields = ["name", "id_number", "relation", "sex", "birth_date", "health", "education",
+              "labour_skill", "student_status"]  # fmt: skip
+    readonly_fields = ["sex", "birth_date"]
+
+
+class IncomeInline(admin.TabularInline):
+    model = IncomeAssessment
+    extra = 0
+    fields = ["year", "wage_income", "business_income", "transfer_income", "property_income",
+              "household_size", "per_capita"]  # fmt: skip
+    readonly_fields = ["household_size", "per_capita"]
+
+
+class GuaranteeInline(admin.StackedInline):
+    model = GuaranteeCheck
+    extra = 0
+
+
+@admin.register(Household)
+class HouseholdAdmin(admin.ModelAdmin):
+    list_display = ["number", "head_name", "region", "register_status", "poverty_attribute",
+                    "main_cause", "helper"]  # fmt: skip
+    list_filter = ["register_status", "poverty_attribute", "main_cause"]
+    search_fields = ["number", "head_name", "region__name", "region__code"]
+    list_select_related = ["region", "helper"]
+    autocomplete_fields = ["region", "helper"]
+    readonly_fields = ["register_status", "identification_year", "exit_year"]
+    inlines = [MemberInline, IncomeInline, GuaranteeInline]
+
+
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ["household", "year", "region", "state", "state_since"]
+    list_filter = ["state", "year"]
+    search_fields = ["household__head_name", "household__number", "region__name"]
+    list_select_related = ["household", "region"]
+    raw_id_fields = ["household", "region"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # cases are opened through the engine, which audits the opening
+
+
+admin.site.register(IdentificationCase, CaseAdmin)
+admin.site.register(ExitCase, CaseAdmin)
+
+
+@admin.register(PovertyLine)
+class PovertyLineAdmin(admin.ModelAdmin):
+    list_display = ["year", "region_prefix", "amount", "dibao_line"]
+    list_filter = ["region_prefix"]
+
+
+@admin.register(VillagePopulation)
+class VillagePopulationAdmin(admin.ModelAdmin):
+    list_display = ["region", "year", "rural_population"]
+    raw_id_fields = ["region"]
