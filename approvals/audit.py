@@ -71,12 +71,12 @@ def _normalise(data) -> dict:
     return json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
 
 
-def append(
+def prepare(
     case, *, action, from_state, to_state, actor, actor_role, comment="", data=None, now=None
 ):
-    """Add an entry to ``case``'s chain and move the head on the (locked) case in memory.
+    """The next entry of ``case``'s chain, unsaved, with the head on the case moved to it.
 
-    The caller saves the case's ``HEAD_FIELDS`` in the same transaction.
+    The caller saves the entry and the case's ``HEAD_FIELDS`` in the same transaction.
     """
     ct = ContentType.objects.get_for_model(case)
     label = f"{ct.app_label}.{ct.model}"
@@ -97,10 +97,16 @@ def append(
         prev_hash=case.audit_head,
     )
     entry.hash = entry_hash(entry, label, case.region.code)
-    entry.save(force_insert=True)
     case.audit_count = entry.seq
     case.audit_head = entry.hash
     case.audit_seal = head_seal(label, case.pk, entry.seq, entry.hash)
+    return entry
+
+
+def append(case, **fields):
+    """Add an entry to ``case``'s chain and save it; the caller saves the case's head."""
+    entry = prepare(case, **fields)
+    entry.save(force_insert=True)
     return entry
 
 

@@ -17,14 +17,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition
 
 from roles.catalogue import READ_ONLY_ROLES, Role
 from roles.scope import jurisdiction, region_filter, roles_held
 
-from . import audit, clock, notices
+from . import audit, clock, notices, statements
 from .exceptions import ConflictError, PermissionDenied, TransitionNotAllowed
-from .locking import lock_fresh
+from .locking import ensure_unchanged, lock_fresh
 from .models import AuditEntry, SecurityEvent
 from .registry import model_for, workflow_models
 from .spec import (
@@ -94,32 +93,45 @@ def _permission_reason(obj, transition: Transition) -> str:
     }
 
 
-def _authorise(obj, workflow: Workflow, action: str, transition: Transition | None, user):
-    """The roles under which ``user`` may take ``action`` on ``obj`` now; raises if none.
+def _candidate_roles(workflow: Workflow, action: str, user) -> tuple[list, bool]:
+    """The roles to look for in the actor's assignments, and whether the actor is the timer.
 
-    Someone who could not take the action from any state learns nothing about the object's
-    state: they are refused for want of a role before the state is looked at.
+    Every role that may take ``action`` from any state is looked for, so that someone who could
+    never take it is refused for want of a role before the object's state is looked at: they learn
+    nothing about it.
     """
     named = [t for t in workflow.transitions if t.name == action]
     if not named:
-        raise _not_available(workflow, action, obj.state)
+        raise _not_available(workflow, action, None)
     if any(t.system_only for t in named) and is_system_user(user):
-        held = [SYSTEM_ROLE]
-    else:
-        held = roles_held(
-            user, obj.region, dict.fromkeys(r for t in named for r in _acting_roles(t))
-        )
+        return [], True
+    if user is None or not user.is_authenticated or not user.is_active:
+        raise PermissionDenied([_permission_reason_for(workflow, action)])
+    return list(dict.fromkeys(r for t in named for r in _acting_roles(t))), False
+
+
+def _permission_reason_for(workflow: Workflow, action: str) -> str:
+    return _("您没有执行“%(action)s”的权限") % {"action": workflow.action_label(action)}
+
+
+def _authorise(obj, transition: Transition | None, held: list[str], workflow, action) -> list:
+    """The roles under which the actor may take ``transition``; raises if none."""
     if not held:
-        raise PermissionDenied([_permission_reason(obj, transition or named[0])])
+        if transition is None:
+            named = next(t for t in workflow.transitions if t.name == action)
+            raise PermissionDenied([_permission_reason(obj, named)])
+        raise PermissionDenied([_permission_reason(obj, transition)])
     if transition is None:
-        raise _not_available(workflow, action, obj.state)
+        return held
     mine = [r for r in held if r in transition.roles]
     if not mine:
         raise PermissionDenied([_permission_reason(obj, transition)])
     return mine
 
 
-def _not_available(workflow: Workflow, action: str, state: str) -> TransitionNotAllowed:
+def _not_available(workflow: Workflow, action: str, state: str | None) -> TransitionNotAllowed:
+    if state is None:
+        return TransitionNotAllowed([_("没有“%(action)s”这项操作") % {"action": action}])
     return TransitionNotAllowed(
         [
             _("当前状态“%(state)s”不能执行“%(action)s”")
@@ -210,16 +222,11 @@ def perform(obj, action: str, user, comment: str = "", data: dict | None = None)
     comment = (comment or "").strip()
     data = dict(data or {})
     try:
-        transition = workflow.transition(action, obj.state)
-        held = _authorise(obj, workflow, action, transition, user)
+        candidates, by_timer = _candidate_roles(workflow, action, user)
         with transaction.atomic():
             entry, fresh, saved = _perform_locked(
-                obj, workflow, transition, user, held, comment, data
+                obj, workflow, action, user, candidates, by_timer, comment, data
             )
-    except ConcurrentTransition:
-        exc = ConflictError(_("该记录已被他人处理，请刷新后重试"))
-        _record_denial(obj, workflow, action, user, exc)
-        raise exc from None
     except DENIALS as exc:
         _record_denial(obj, workflow, action, user, exc)
         raise
@@ -227,9 +234,15 @@ def perform(obj, action: str, user, comment: str = "", data: dict | None = None)
     return entry
 
 
-def _perform_locked(obj, workflow, transition, user, held, comment, data):
+def _perform_locked(obj, workflow, action, user, candidates, by_timer, comment, data):
+    """Lock, check, move, audit: the body of ``perform``, inside its transaction."""
     now = clock.now()
-    fresh = lock_fresh(obj)
+    fresh, held = lock_fresh(obj, user, candidates)
+    transition = workflow.transition(action, fresh.state)
+    held = _authorise(obj, transition, [SYSTEM_ROLE] if by_timer else held, workflow, action)
+    ensure_unchanged(obj, fresh)
+    if transition is None:
+        raise _not_available(workflow, action, fresh.state)
     role, waiting = held[0], []
     if transition.signoff:
         role, waiting = _signoff_role(fresh, transition, user, held)
@@ -239,16 +252,16 @@ def _perform_locked(obj, workflow, transition, user, held, comment, data):
     if reasons:
         raise TransitionNotAllowed(reasons)
     from_state = fresh.state
-    update_fields = list(audit.HEAD_FIELDS)
+    changed = list(audit.HEAD_FIELDS)
     if not waiting:
         getattr(fresh, transition.name)(ctx)
         for effect in transition.effects:
-            update_fields += effect(fresh, ctx) or []
+            changed += effect(fresh, ctx) or []
     to_state = fresh.state
     if to_state != from_state:
         fresh.state_since = now
-        update_fields += ["state", "state_since"]
-    entry = audit.append(
+        changed += ["state", "state_since"]
+    entry = audit.prepare(
         fresh,
         action=transition.name,
         from_state=from_state,
@@ -259,9 +272,11 @@ def _perform_locked(obj, workflow, transition, user, held, comment, data):
         data=data,
         now=now,
     )
-    fresh.save(update_fields=update_fields)
+    # The state-conditioned UPDATE: it cannot overwrite a state it did not read.
+    if not statements.move_and_record(fresh, from_state, changed, entry):
+        raise ConflictError(_("该记录已被他人处理，请刷新后重试"))
     notices.after_step(fresh, workflow, transition, from_state, to_state, ctx)
-    return entry, fresh, update_fields
+    return entry, fresh, changed
 
 
 def perform_bulk(objs: Iterable, action: str, user, comment: str = "", data: dict | None = None):

@@ -116,7 +116,9 @@ class AuditEntry(models.Model):
     deleting or reordering an entry breaks the chain, and ``verify_audit`` says where.
     """
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    # Entries are found by (content_type, object_id, seq), the chain's unique key; no other index
+    # on these, and none on the hash, so an append updates as few indexes as it can.
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, db_index=False)
     object_id = models.PositiveBigIntegerField()
     seq = models.PositiveIntegerField(_("序号"))
     workflow = models.CharField(_("流程"), max_length=64)
@@ -138,7 +140,7 @@ class AuditEntry(models.Model):
     data = models.JSONField(_("数据"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(_("时间"))
     prev_hash = models.CharField(max_length=64, blank=True)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)
 
     objects = AuditEntryQuerySet.as_manager()
 

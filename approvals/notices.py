@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from . import audit, clock
 from .exceptions import ConflictError, TransitionNotAllowed
-from .locking import lock_fresh
+from .locking import ensure_unchanged, lock_fresh
 from .models import NoticePeriod, Objection
 from .spec import CLOSE_NOTICE, DISMISS_OBJECTION, UPHOLD_OBJECTION
 
@@ -152,7 +152,8 @@ def file_objection(case, *, name: str, text: str, contact: str = "") -> Objectio
     objection = Objection(name=name.strip(), contact=contact.strip(), text=text.strip())
     objection.full_clean(exclude=["notice"])
     with transaction.atomic():
-        fresh = lock_fresh(case)
+        fresh, _held = lock_fresh(case)
+        ensure_unchanged(case, fresh)
         notice = running_notice(fresh)
         if notice is None or notice.state != fresh.state:
             raise TransitionNotAllowed([_("该事项当前不在公示期，不能提出异议")])

@@ -2,17 +2,15 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 
 def system_user():
     """The account timers act as: it has no usable password and cannot log in."""
-    user_model = get_user_model()
-    user, created = user_model._default_manager.get_or_create(
-        username=settings.APPROVALS_SYSTEM_USERNAME, defaults={"is_active": False}
+    user, _created = get_user_model()._default_manager.get_or_create(
+        username=settings.APPROVALS_SYSTEM_USERNAME,
+        defaults={"is_active": False, "password": make_password(None)},  # unusable from the start
     )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
     return user
 
 
