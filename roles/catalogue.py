@@ -15,11 +15,13 @@ class Role(models.TextChoices):
     COUNTY_APPROVER = "county_approver", _("县级审批人")
     SECTOR_DEPARTMENT = "sector_department", _("行业部门")
     AUDITOR = "auditor", _("审计监督")
+    COUNTY_ADMIN = "county_admin", _("县级系统管理员")
     SYSTEM = "system", _("系统")
 
 
-# Roles that only read: they never take an action, whatever a procedure declares.
-READ_ONLY_ROLES = frozenset({Role.AUDITOR})
+# Roles that never take a step of a procedure, whatever it declares: auditors only read, and a
+# county administrator manages people and their roles, not cases.
+READ_ONLY_ROLES = frozenset({Role.AUDITOR, Role.COUNTY_ADMIN})
 
 
 def permission_codename(role: str) -> str:

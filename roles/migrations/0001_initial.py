@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '行政区划',
                 'verbose_name_plural': '行政区划',
                 'ordering': ['code'],
-                'permissions': [('act_as_village_committee', '村委会'), ('act_as_work_team', '驻村工作队'), ('act_as_township_reviewer', '乡镇审核人'), ('act_as_county_office', '县扶贫办'), ('act_as_county_approver', '县级审批人'), ('act_as_sector_department', '行业部门'), ('act_as_auditor', '审计监督'), ('act_as_system', '系统')],
+                'permissions': [('act_as_village_committee', '村委会'), ('act_as_work_team', '驻村工作队'), ('act_as_township_reviewer', '乡镇审核人'), ('act_as_county_office', '县扶贫办'), ('act_as_county_approver', '县级审批人'), ('act_as_sector_department', '行业部门'), ('act_as_auditor', '审计监督'), ('act_as_county_admin', '县级系统管理员'), ('act_as_system', '系统')],
             },
         ),
         migrations.CreateModel(
@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
             name='RoleAssignment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('village_committee', '村委会'), ('work_team', '驻村工作队'), ('township_reviewer', '乡镇审核人'), ('county_office', '县扶贫办'), ('county_approver', '县级审批人'), ('sector_department', '行业部门'), ('auditor', '审计监督'), ('system', '系统')], max_length=32, verbose_name='角色')),
+                ('role', models.CharField(choices=[('village_committee', '村委会'), ('work_team', '驻村工作队'), ('township_reviewer', '乡镇审核人'), ('county_office', '县扶贫办'), ('county_approver', '县级审批人'), ('sector_department', '行业部门'), ('auditor', '审计监督'), ('county_admin', '县级系统管理员'), ('system', '系统')], max_length=32, verbose_name='角色')),
                 ('valid_from', models.DateField(default=django.utils.timezone.localdate, verbose_name='生效日期')),
                 ('valid_to', models.DateField(blank=True, null=True, verbose_name='失效日期')),
                 ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='role_assignments', to='roles.region', verbose_name='辖区')),

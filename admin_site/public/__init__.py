@@ -1,0 +1,1 @@
+"""The public notice board: running notices without login, and the objection form."""

@@ -1,0 +1,61 @@
+"""What a signed-in person may see and do in the admin, from their role assignments.
+
+Everything a user sees is filtered to the regions their roles cover (any role, auditors
+included); an object outside them is a 404, never a 403 that would confirm it exists. Acting roles
+(every role but auditor) may change things; auditors only read.
+"""
+
+from django.http import Http404
+
+from roles.catalogue import READ_ONLY_ROLES, Role
+from roles.scope import jurisdiction, region_filter
+
+
+def held_roles(request) -> dict[str, list[str]]:
+    """The user's roles in force today with their prefixes, read once per request."""
+    if not hasattr(request, "_jingzhun_jurisdiction"):
+        request._jingzhun_jurisdiction = jurisdiction(request.user)
+    return request._jingzhun_jurisdiction
+
+
+def visible_prefixes(request) -> list[str]:
+    """Code prefixes of every region the user may look at ("" for a superuser: everywhere)."""
+    if request.user.is_superuser:
+        return [""]
+    prefixes = sorted({p for ps in held_roles(request).values() for p in ps})
+    return [p for p in prefixes if not any(p != k and p.startswith(k) for k in prefixes)]
+
+
+def acting_roles(request) -> dict[str, list[str]]:
+    """The roles the user may act under, with their prefixes (auditors and the timer excluded)."""
+    return {
+        role: prefixes
+        for role, prefixes in held_roles(request).items()
+        if role not in READ_ONLY_ROLES and role != Role.SYSTEM
+    }
+
+
+def is_auditor_only(request) -> bool:
+    held = held_roles(request)
+    return bool(held) and not acting_roles(request) and not request.user.is_superuser
+
+
+def has_any_role(request) -> bool:
+    return request.user.is_superuser or bool(held_roles(request))
+
+
+def scoped(queryset, request, field: str = "region"):
+    """``queryset`` limited to what the user may see; ``field`` names the region (or "" for a
+    queryset of regions)."""
+    return queryset.filter(region_filter(visible_prefixes(request), field))
+
+
+def in_scope(request, region) -> bool:
+    return any(region.code.startswith(prefix) for prefix in visible_prefixes(request))
+
+
+def get_in_scope_or_404(queryset, request, field: str = "region", **lookup):
+    try:
+        return scoped(queryset, request, field).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
