@@ -2,7 +2,7 @@
 
 from roles.catalogue import Role
 
-from .scope import held_roles, has_any_role
+from .scope import has_any_role, held_roles
 
 INSPECTOR_ROLES = {Role.AUDITOR, Role.COUNTY_OFFICE, Role.COUNTY_APPROVER}
 

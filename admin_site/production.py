@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 os.environ["DJANGO_DEBUG"] = "0"
 
-from admin_site.settings import *  # noqa: E402, F403
+from admin_site.settings import *  # noqa: F403
 
 for required in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "JINGZHUN_AUDIT_KEY"):
     if not os.environ.get(required):
