@@ -1,5 +1,155 @@
-"""(being written)"""
+"""我的待办: everything awaiting an action the user may take, in their jurisdiction, oldest first,
+one procedure at a time and grouped by state, with one action on many cases at once."""
+
+from django import forms
+from django.contrib import admin
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Value, When
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from approvals import perform_bulk, queue_for
+from approvals.registry import workflow_models
+from roles.models import Level, Region
+
+from .scope import acting_roles, scoped
+
+PAGE_SIZE = 50
+
+
+class QueueFilters(forms.Form):
+    state = forms.ChoiceField(label=gettext_lazy("状态"), required=False)
+    region = forms.ModelChoiceField(
+        label=gettext_lazy("乡镇/村"), queryset=Region.objects.none(), required=False,
+        to_field_name="code",
+    )  # fmt: skip
+    since = forms.DateField(label=gettext_lazy("进入本环节不早于"), required=False)
+    until = forms.DateField(label=gettext_lazy("进入本环节不晚于"), required=False)
+    q = forms.CharField(label=gettext_lazy("搜索"), required=False, max_length=100)
+
+    def __init__(self, data, *, workflow, request):
+        super().__init__(data)
+        self.fields["state"].choices = [("", _("全部"))] + [
+            (s.name, s.label) for s in workflow.states.values()
+        ]
+        self.fields["region"].queryset = scoped(
+            Region.objects.filter(level__in=[Level.TOWNSHIP, Level.VILLAGE]), request, ""
+        ).order_by("code")
+
+
+def _in_workflow_order(workflow):
+    order = [When(state=name, then=Value(i)) for i, name in enumerate(workflow.states)]
+    return Case(*order, output_field=IntegerField())
+
+
+def _filtered(request, model, form):
+    queryset = queue_for(request.user, model)
+    model_admin = admin.site._registry.get(model)
+    if model_admin and model_admin.list_select_related:
+        queryset = queryset.select_related(*model_admin.list_select_related)
+    if not form.is_valid():
+        return queryset
+    data = form.cleaned_data
+    if data["state"]:
+        queryset = queryset.filter(state=data["state"])
+    if data["region"]:
+        queryset = queryset.filter(region__code__startswith=data["region"].prefix)
+    if data["since"]:
+        queryset = queryset.filter(state_since__date__gte=data["since"])
+    if data["until"]:
+        queryset = queryset.filter(state_since__date__lte=data["until"])
+    if data["q"] and model_admin:
+        queryset, _duplicates = model_admin.get_search_results(request, queryset, data["q"])
+    return queryset
+
+
+def _row(case, today):
+    waited = today - timezone.localdate(case.state_since)
+    due = case.due_date
+    return {
+        "case": case,
+        "waited_days": waited.days,
+        "due": due,
+        "overdue": bool(due and due < today),
+        "url": reverse(
+            f"admin:{case._meta.app_label}_{case._meta.model_name}_change", args=[case.pk]
+        ),
+    }
+
+
+def _bulk_actions(workflow, request):
+    """Actions the user could take on some case of this procedure (each case is checked again)."""
+    mine = set(acting_roles(request))
+    return list(
+        dict.fromkeys(
+            (t.name, str(t.label))
+            for t in workflow.transitions
+            if mine & set(t.roles) and not t.system_only and t.name not in BULK_EXCLUDED
+        )
+    )
+
+
+# Objections are resolved one by one on the case page, each with its own reasoning.
+BULK_EXCLUDED = {"uphold_objection", "dismiss_objection"}
+
+
+def queue_view(request):
+    models = workflow_models()
+    counts = {name: queue_for(request.user, model).count() for name, model in models.items()}
+    chosen = request.GET.get("workflow") or next((n for n, c in counts.items() if c), None)
+    chosen = chosen if chosen in models else next(iter(models), None)
+    context = {
+        **admin.site.each_context(request),
+        "title": _("我的待办"),
+        "tabs": [(name, models[name].workflow.label, counts[name]) for name in models],
+        "chosen": chosen,
+    }
+    if chosen is None:
+        return render(request, "admin/jingzhun/queue.html", context)
+    model = models[chosen]
+    workflow = model.workflow
+    form = QueueFilters(request.GET or None, workflow=workflow, request=request)
+    if request.method == "POST":
+        return _bulk(request, model, form)
+    queryset = _filtered(request, model, form).order_by(
+        _in_workflow_order(workflow), "state_since", "pk"
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [_row(case, today) for case in page.object_list]
+    groups = []
+    for row in rows:
+        label = row["case"].state_label
+        if not groups or groups[-1][0] != label:
+            groups.append((label, []))
+        groups[-1][1].append(row)
+    context.update(
+        form=form, page=page, groups=groups, actions=_bulk_actions(workflow, request),
+        query=request.GET.urlencode(),
+    )  # fmt: skip
+    return render(request, "admin/jingzhun/queue.html", context)
+
+
+def _bulk(request, model, form):
+    """One action with one comment on the selected cases, each checked and audited on its own."""
+    ids = [int(pk) for pk in request.POST.getlist("selected") if pk.isdigit()]
+    cases = list(_filtered(request, model, form).filter(pk__in=ids).order_by("state_since", "pk"))
+    action = request.POST.get("action", "")
+    result = perform_bulk(cases, action, request.user, comment=request.POST.get("comment", ""))
+    missing = len(ids) - len(cases)
+    context = {
+        **admin.site.each_context(request),
+        "title": _("批量办理结果"),
+        "result": result,
+        "missing": missing,
+        "action": model.workflow.action_label(action),
+        "back": f"{reverse('admin:queue')}?workflow={model.workflow.name}",
+    }
+    return render(request, "admin/jingzhun/bulk_result.html", context)
 
 
 def urls(wrap):
-    return []
+    return [path("queue/", wrap(queue_view), name="queue")]

@@ -44,10 +44,15 @@ def has_any_role(request) -> bool:
     return request.user.is_superuser or bool(held_roles(request))
 
 
+def region_filter_for(request, field: str = "region"):
+    """A filter for what the user may see; ``field`` names the region ("" for regions)."""
+    return region_filter(visible_prefixes(request), field)
+
+
 def scoped(queryset, request, field: str = "region"):
     """``queryset`` limited to what the user may see; ``field`` names the region (or "" for a
     queryset of regions)."""
-    return queryset.filter(region_filter(visible_prefixes(request), field))
+    return queryset.filter(region_filter_for(request, field))
 
 
 def in_scope(request, region) -> bool:

@@ -8,7 +8,15 @@ The public contract (DESIGN.md §4)::
 
 import importlib
 
-PUBLIC = {"perform", "available_actions", "queue_for", "perform_bulk", "create_case"}
+PUBLIC = {
+    "perform",
+    "available_actions",
+    "queue_for",
+    "perform_bulk",
+    "create_case",
+    "open_case",
+    "record_edit",
+}
 
 
 def __getattr__(name):

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import F
 
 from . import clock
 from .models import AuditEntry
@@ -186,7 +185,7 @@ def verify(models, region_prefix: str = "", on_object=None):
         heads = cases.values_list("pk", "audit_count", "audit_head", "audit_seal").iterator(2000)
         entries = (
             AuditEntry.objects.filter(content_type=ct, region__code__startswith=region_prefix)
-            .annotate(region_code=F("region__code"))
+            .with_region_code()
             .order_by("object_id", "seq")
             .iterator(2000)
         )

@@ -108,6 +108,10 @@ class AuditEntryQuerySet(models.QuerySet):
         ct = ContentType.objects.get_for_model(obj)
         return self.filter(content_type=ct, object_id=obj.pk).order_by("seq")
 
+    def with_region_code(self):
+        """Each entry with its region's code, which its hash covers, without a query per entry."""
+        return self.annotate(region_code=models.F("region__code"))
+
 
 class AuditEntry(models.Model):
     """One step in an object's history, chained to the previous one by an HMAC.
@@ -153,7 +157,10 @@ class AuditEntry(models.Model):
                 fields=["content_type", "object_id", "seq"], name="audit_entry_chain_position"
             )
         ]
-        indexes = [models.Index(fields=["workflow", "created_at"])]
+        indexes = [
+            models.Index(fields=["workflow", "created_at"]),
+            models.Index(fields=["created_at"]),
+        ]
 
     def __str__(self):
         return f"{self.workflow}#{self.object_id}/{self.seq} {self.action}"

@@ -54,9 +54,10 @@ def workflow_models() -> dict[str, type]:
 
 
 def model_for(workflow) -> type:
-    name = workflow if isinstance(workflow, str) else getattr(workflow, "name", None)
-    if name is None and isinstance(workflow, type):
+    """The model running ``workflow``: a name, a ``Workflow`` or the model itself."""
+    if isinstance(workflow, type):
         return workflow
+    name = workflow if isinstance(workflow, str) else workflow.name
     try:
         return _models[name]
     except KeyError:

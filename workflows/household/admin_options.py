@@ -1,5 +1,6 @@
-"""Households and their cases in the admin. Register status and case states change only through
-the engine (the identification and exit procedures), never in these forms."""
+"""How households and their cases show in the admin. The admin site registers these with its
+jurisdiction scoping and case pages; register status and case states change only through the
+engine (the identification and exit procedures), never in these forms."""
 
 from django.contrib import admin
 
@@ -36,7 +37,6 @@ class GuaranteeInline(admin.StackedInline):
     extra = 0
 
 
-@admin.register(Household)
 class HouseholdAdmin(admin.ModelAdmin):
     list_display = ["number", "head_name", "region", "register_status", "poverty_attribute",
                     "main_cause", "helper"]  # fmt: skip
@@ -48,31 +48,28 @@ class HouseholdAdmin(admin.ModelAdmin):
     inlines = [MemberInline, IncomeInline, GuaranteeInline]
 
 
-class CaseAdmin(admin.ModelAdmin):
+class HouseholdCaseAdmin(admin.ModelAdmin):
     list_display = ["household", "year", "region", "state", "state_since"]
     list_filter = ["state", "year"]
     search_fields = ["household__head_name", "household__number", "region__name"]
     list_select_related = ["household", "region"]
     raw_id_fields = ["household", "region"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
 
-    def has_add_permission(self, request):
-        return False  # cases are opened through the engine, which audits the opening
-
-
-admin.site.register(IdentificationCase, CaseAdmin)
-admin.site.register(ExitCase, CaseAdmin)
-
-
-@admin.register(PovertyLine)
 class PovertyLineAdmin(admin.ModelAdmin):
     list_display = ["year", "region_prefix", "amount", "dibao_line"]
     list_filter = ["region_prefix"]
 
 
-@admin.register(VillagePopulation)
 class VillagePopulationAdmin(admin.ModelAdmin):
     list_display = ["region", "year", "rural_population"]
     raw_id_fields = ["region"]
+
+
+ADMINS = {
+    Household: HouseholdAdmin,
+    IdentificationCase: HouseholdCaseAdmin,
+    ExitCase: HouseholdCaseAdmin,
+    PovertyLine: PovertyLineAdmin,
+    VillagePopulation: VillagePopulationAdmin,
+}

@@ -1,4 +1,5 @@
-"""The project record in the admin. States change only through the engine, never in this form."""
+"""How the project record shows in the admin. The admin site registers these with its
+jurisdiction scoping and case pages; states change only through the engine, never in a form."""
 
 from django.contrib import admin
 
@@ -21,12 +22,13 @@ class ProjectAttachmentInline(admin.TabularInline):
         return False
 
 
-@admin.register(ProjectApplication)
 class ProjectApplicationAdmin(admin.ModelAdmin):
     list_display = ["name", "region", "state", "category", "total_funds", "state_since"]
     list_filter = ["state", "category", "construction_nature"]
     search_fields = ["name", "region__name", "region__code"]
     list_select_related = ["region"]
     autocomplete_fields = ["region"]
-    readonly_fields = ["state", "state_since", "policy", "audit_count", "created_at"]
     inlines = [PerformanceTargetInline, ProjectAttachmentInline]
+
+
+ADMINS = {ProjectApplication: ProjectApplicationAdmin}

@@ -1,0 +1,144 @@
+"""The page of a case: its record, where it stands in its procedure, what the user may do now
+(and why not, for what they may not), its notice and objections, and its audited history.
+
+Every action button posts to ``act_view``, which goes through ``approvals.perform``; record edits
+go through ``approvals.record_edit``. Nothing here writes a state or an audit entry itself.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from approvals import available_actions, open_case, perform, record_edit
+from approvals.exceptions import ConflictError, TransitionNotAllowed
+from approvals.exceptions import PermissionDenied as ActionDenied
+from approvals.models import AuditEntry
+from approvals.notices import running_notice
+from roles.catalogue import Role
+from roles.scope import roles_held
+
+from .scope import acting_roles, is_auditor_only
+from .scoping import ScopedAdmin
+
+# What the engine itself writes to a trail besides a procedure's own actions.
+ENGINE_ACTIONS = {
+    "create": gettext_lazy("新建"),
+    "edit": gettext_lazy("修改记录"),
+    "file_objection": gettext_lazy("提出异议"),
+}
+ROLE_LABELS = {**dict(Role.choices), "public": gettext_lazy("公众")}
+
+
+def action_label(workflow, name: str) -> str:
+    return str(ENGINE_ACTIONS.get(name) or workflow.action_label(name))
+
+
+def timeline(case):
+    """The case's audit trail as rows a person reads: who, as what, did what, from → to."""
+    workflow = case.workflow
+    rows = []
+    for entry in AuditEntry.objects.for_object(case).select_related("actor"):
+        rows.append(
+            {
+                "entry": entry,
+                "action": action_label(workflow, entry.action),
+                "role": ROLE_LABELS.get(entry.actor_role, entry.actor_role),
+                "from_state": workflow.state_label(entry.from_state) if entry.from_state else "",
+                "to_state": workflow.state_label(entry.to_state),
+                "sha256": entry.data.get("sha256") if isinstance(entry.data, dict) else None,
+            }
+        )
+    return rows
+
+
+class CaseAdmin(ScopedAdmin):
+    """A procedure's case: scoped, opened and edited through the engine, never deleted."""
+
+    change_form_template = "admin/jingzhun/case_change_form.html"
+    engine_fields = ["state", "state_since", "policy", "audit_count"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = [*super().get_readonly_fields(request, obj), *self.engine_fields]
+        return [*fixed, "region"] if obj else fixed
+
+    def _creator_roles(self):
+        workflow = self.model.workflow
+        return {r for t in workflow.transitions_from(workflow.initial) for r in t.roles}
+
+    def has_add_permission(self, request):
+        return bool(self._creator_roles() & set(acting_roles(request)))
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return bool(acting_roles(request))
+        roles = {r for t in self.model.workflow.transitions_from(obj.state) for r in t.roles}
+        return bool(roles_held(request.user, obj.region, roles & set(acting_roles(request))))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "region" and not request.user.is_superuser:
+            from roles.scope import region_filter
+
+            prefixes = {p for r in self._creator_roles() for p in acting_roles(request).get(r, [])}
+            field.queryset = field.queryset.filter(region_filter(prefixes, ""))
+        return field
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            open_case(obj, request.user)
+            return
+        fields = [name for name in form.changed_data if name in form.instance.__dict__]
+        if fields:
+            record_edit(obj, request.user, fields)
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_act"
+        act = self.admin_site.admin_view(self.act_view)
+        return [path("<path:object_id>/act/", act, name=name), *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        case = self.get_object(request, object_id)
+        notice = running_notice(case)
+        context = {
+            "case": case,
+            "flow": [
+                {"name": s.name, "label": s.label, "current": s.name == case.state}
+                for s in case.workflow.states.values()
+            ],
+            "actions": [] if is_auditor_only(request) else available_actions(case, request.user),
+            "notice": notice,
+            "notice_left": notice and notice.remaining(timezone.now()),
+            "objections": list(notice.objections.all()) if notice else [],
+            "timeline": timeline(case),
+            "act_url": reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_act", args=[case.pk]
+            ),
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, context)
+
+    def act_view(self, request, object_id):
+        """Take one action on the case through the engine and come back to its page."""
+        if request.method != "POST" or is_auditor_only(request):
+            raise PermissionDenied
+        case = self.get_object(request, object_id)
+        action = request.POST.get("action", "")
+        data = {}
+        if request.POST.get("objection", "").isdigit():
+            data["objection"] = int(request.POST["objection"])
+        try:
+            perform(case, action, request.user, comment=request.POST.get("comment", ""), data=data)
+        except (ActionDenied, TransitionNotAllowed, ConflictError) as exc:
+            for reason in exc.reasons:
+                messages.error(request, reason)
+        else:
+            messages.success(
+                request,
+                _("已办理“%(action)s”，当前状态：%(state)s")
+                % {"action": action_label(case.workflow, action), "state": case.state_label},
+            )
+        return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", case.pk)
