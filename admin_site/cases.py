@@ -5,6 +5,8 @@ Every action button posts to ``act_view``, which goes through ``approvals.perfor
 go through ``approvals.record_edit``. Nothing here writes a state or an audit entry itself.
 """
 
+import hashlib
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -53,6 +55,34 @@ def timeline(case):
             }
         )
     return rows
+
+
+def action_inputs(workflow, action: str, request) -> dict:
+    """The values entered with an action, as the action's data (a file becomes its SHA-256)."""
+    data = {}
+    if request.POST.get("objection", "").isdigit():
+        data["objection"] = int(request.POST["objection"])
+    transition = next((t for t in workflow.transitions if t.name == action), None)
+    for field in transition.inputs if transition else ():
+        if field.kind == "checkbox":
+            data[field.name] = request.POST.get(field.name) == "on"
+        elif field.kind == "file":
+            upload = request.FILES.get(field.name)
+            data[field.name] = _sha256(upload) if upload else ""
+        else:
+            data[field.name] = request.POST.get(field.name, "").strip()
+    return data
+
+
+def _sha256(upload) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _inputs_by_action(workflow) -> dict:
+    return {t.name: t.inputs for t in workflow.transitions if t.inputs}
 
 
 class CaseAdmin(ScopedAdmin):
@@ -110,6 +140,7 @@ class CaseAdmin(ScopedAdmin):
                 for s in case.workflow.states.values()
             ],
             "actions": [] if is_auditor_only(request) else available_actions(case, request.user),
+            "inputs": _inputs_by_action(case.workflow),
             "notice": notice,
             "notice_left": notice and notice.remaining(timezone.now()),
             "objections": list(notice.objections.all()) if notice else [],
@@ -127,9 +158,7 @@ class CaseAdmin(ScopedAdmin):
             raise PermissionDenied
         case = self.get_object(request, object_id)
         action = request.POST.get("action", "")
-        data = {}
-        if request.POST.get("objection", "").isdigit():
-            data["objection"] = int(request.POST["objection"])
+        data = action_inputs(case.workflow, action, request)
         try:
             perform(case, action, request.user, comment=request.POST.get("comment", ""), data=data)
         except (ActionDenied, TransitionNotAllowed, ConflictError) as exc:

@@ -68,6 +68,7 @@ def build_county():
         approver=_user("approver", "县领导小组 审批人", "county_approver", county),
         sector=_user("sector", "县农业农村局 干部", "sector_department", county),
         auditor=_user("auditor", "县纪委监委 审计员", "auditor", county),
+        countyadmin=_user("countyadmin", "县级系统管理员", "county_admin", county),
     )
     return types.SimpleNamespace(
         province=province, county=county, townships=townships, villages=villages, people=people

@@ -23,6 +23,9 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Behind the reverse proxy every request comes from the proxy: throttle on the client's address
+# as the proxy reports it.
+RATELIMIT_IP_META_KEY = os.environ.get("JINGZHUN_CLIENT_IP_HEADER", "HTTP_X_REAL_IP")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

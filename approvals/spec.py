@@ -63,6 +63,19 @@ class Notice:
 
 
 @dataclasses.dataclass(frozen=True)
+class Input:
+    """A value a person enters with an action; it arrives in ``ctx.data`` and the audit entry.
+
+    ``kind`` is ``text``, ``textarea``, ``int``, ``date``, ``checkbox`` or ``file`` (a file's
+    SHA-256 is entered, the file itself is kept by whoever stores evidence).
+    """
+
+    name: str
+    label: str
+    kind: str = "text"
+
+
+@dataclasses.dataclass(frozen=True)
 class State:
     name: str
     label: str
@@ -91,6 +104,7 @@ class Transition:
     comment_required: bool = False
     signoff: bool = False
     targets: tuple[str, ...] = ()
+    inputs: tuple[Input, ...] = ()
 
     @property
     def system_only(self) -> bool:

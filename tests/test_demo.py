@@ -14,7 +14,7 @@ def seed():
 def test_seed_demo_builds_a_county_with_people_and_is_idempotent(db):
     first = seed()
     counts = (Region.objects.count(), RoleAssignment.objects.count())
-    assert counts == (1 + 1 + 1 + 3 + 9, 10)
+    assert counts == (1 + 1 + 1 + 3 + 9, 11)
     assert "reviewer   乡镇审核人@城关镇" in first
     seed()
     assert (Region.objects.count(), RoleAssignment.objects.count()) == counts

@@ -13,6 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from approvals.spec import Input
+
+# What the village committee enters when it records the meeting.
+MEETING_INPUTS = (
+    Input("meeting_date", gettext_lazy("议事会议日期"), "date"),
+    Input("representatives_total", gettext_lazy("应到代表人数"), "int"),
+    Input("attendees", gettext_lazy("实到人数"), "int"),
+    Input("votes_for", gettext_lazy("赞成票数"), "int"),
+    Input("minutes", gettext_lazy("会议记录"), "textarea"),
+)
+
+
 MEETING_COUNTS = [
     ("representatives_total", gettext_lazy("应到代表人数")),
     ("attendees", gettext_lazy("实到人数")),

@@ -4,8 +4,9 @@ exclusion rules and blocking situations apply; see ``migrations/0002``."""
 
 from django.utils.translation import gettext_lazy as _
 
-from approvals.spec import Notice, State, Transition, Workflow
+from approvals.spec import Input, Notice, State, Transition, Workflow
 from workflows.deliberation import (
+    MEETING_INPUTS,
     deliberation_passed,
     recorded_meeting_passed,
     store_meeting_record,
@@ -46,6 +47,7 @@ def record_deliberation(source, target):
         VILLAGE,
         guards=(deliberation_passed,),
         effects=(store_meeting_record,),
+        inputs=MEETING_INPUTS,
     )
 
 
@@ -195,6 +197,11 @@ EXIT = Workflow(
             VILLAGE,
             guards=(household_consent,),
             effects=(store_consent,),
+            inputs=(
+                Input("form_sha256", _("签字认可表"), "file"),
+                Input("signed_on", _("签字日期"), "date"),
+                Input("helper_cosigned", _("帮扶责任人已共同签字"), "checkbox"),
+            ),
         ),
         Transition(
             "household_disagrees",

@@ -7,7 +7,7 @@ the county appraisal step runs, and which category list applies; see ``migration
 from django.utils.translation import gettext_lazy as _
 
 from approvals.spec import Notice, State, Transition, Workflow
-from workflows.deliberation import deliberation_passed, store_meeting_record
+from workflows.deliberation import MEETING_INPUTS, deliberation_passed, store_meeting_record
 
 from .attachments import attachment_acceptable, create_attachment
 from .guards import record_complete
@@ -103,6 +103,7 @@ PROJECT_LIBRARY = Workflow(
             VILLAGE,
             guards=(record_complete, deliberation_passed),
             effects=(store_meeting_record,),
+            inputs=MEETING_INPUTS,
         ),
         Transition(
             "decline",
