@@ -100,6 +100,8 @@ class CaseAdmin(ScopedAdmin):
         return {r for t in workflow.transitions_from(workflow.initial) for r in t.roles}
 
     def has_add_permission(self, request):
+        if not getattr(self, "addable", True):
+            return False
         return bool(self._creator_roles() & set(acting_roles(request)))
 
     def has_change_permission(self, request, obj=None):
@@ -154,9 +156,9 @@ class CaseAdmin(ScopedAdmin):
 
     def act_view(self, request, object_id):
         """Take one action on the case through the engine and come back to its page."""
+        case = self.get_object(request, object_id)  # outside the jurisdiction: 404 first
         if request.method != "POST" or is_auditor_only(request):
             raise PermissionDenied
-        case = self.get_object(request, object_id)
         action = request.POST.get("action", "")
         data = action_inputs(case.workflow, action, request)
         try:

@@ -15,6 +15,7 @@ from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -250,3 +251,7 @@ class PersonAdmin(PeopleAdmin, UserAdmin):
         if request.user.is_superuser:
             return shown
         return [f for f in shown if f not in POWER_FIELDS]
+
+
+# Role assignments are the only grouping of people here; Django's groups are not used.
+admin.site.unregister(Group)

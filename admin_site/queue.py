@@ -15,7 +15,7 @@ from approvals import perform_bulk, queue_for
 from approvals.registry import workflow_models
 from roles.models import Level, Region
 
-from .scope import acting_roles, scoped
+from .scope import acting_roles, held_roles, scoped
 
 PAGE_SIZE = 50
 
@@ -46,7 +46,7 @@ def _in_workflow_order(workflow):
 
 
 def _filtered(request, model, form):
-    queryset = queue_for(request.user, model)
+    queryset = queue_for(request.user, model, held_roles=held_roles(request))
     model_admin = admin.site._registry.get(model)
     if model_admin and model_admin.list_select_related:
         queryset = queryset.select_related(*model_admin.list_select_related)
@@ -98,7 +98,11 @@ BULK_EXCLUDED = {"uphold_objection", "dismiss_objection"}
 
 def queue_view(request):
     models = workflow_models()
-    counts = {name: queue_for(request.user, model).count() for name, model in models.items()}
+    held = held_roles(request)
+    counts = {
+        name: queue_for(request.user, model, held_roles=held).count()
+        for name, model in models.items()
+    }
     chosen = request.GET.get("workflow") or next((n for n, c in counts.items() if c), None)
     chosen = chosen if chosen in models else next(iter(models), None)
     context = {

@@ -1,15 +1,29 @@
 """The admin site people work in: the queue is the home page, and every page is limited to the
 regions the person's roles cover."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+
+from roles.scope import jurisdiction
 
 from . import dashboard, inspector, ledgers, queue
 from .scope import has_any_role
 
 
+class RoleLoginForm(AuthenticationForm):
+    """Sign-in for anyone holding a role in force: staff status is not what grants the site."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.is_superuser and not jurisdiction(user):
+            raise forms.ValidationError(_("您目前没有有效的角色任命，请联系县级系统管理员"))
+
+
 class JingzhunAdminSite(admin.AdminSite):
+    login_form = RoleLoginForm
     site_header = _("精准扶贫审批系统")
     site_title = _("精准扶贫审批")
     index_title = _("管理")

@@ -405,13 +405,15 @@ def available_actions(obj, user) -> list[Action]:
     return result
 
 
-def queue_for(user, workflow=None):
+def queue_for(user, workflow=None, *, held_roles=None):
     """The objects awaiting an action ``user`` may take, in their jurisdiction, oldest first.
 
     With a workflow (name, ``Workflow`` or model) this is a queryset, ready to filter and page;
-    without one, an iterator merging every procedure's queue by waiting time.
+    without one, an iterator merging every procedure's queue by waiting time. ``held_roles``
+    (``roles.scope.jurisdiction(user)``) saves the query when the caller has it already.
     """
-    held = {r: p for r, p in jurisdiction(user).items() if r not in READ_ONLY_ROLES}
+    held_roles = jurisdiction(user) if held_roles is None else held_roles
+    held = {r: p for r, p in held_roles.items() if r not in READ_ONLY_ROLES}
     held.pop(SYSTEM_ROLE, None)
     models = [model_for(workflow)] if workflow is not None else list(workflow_models().values())
     querysets = []

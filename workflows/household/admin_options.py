@@ -2,8 +2,13 @@
 jurisdiction scoping and case pages; register status and case states change only through the
 engine (the identification and exit procedures), never in these forms."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from approvals.exceptions import PermissionDenied, TransitionNotAllowed
+
+from .cases import apply_for_identification, propose_exit
 from .models import (
     ExitCase,
     GuaranteeCheck,
@@ -46,9 +51,40 @@ class HouseholdAdmin(admin.ModelAdmin):
     autocomplete_fields = ["region", "helper"]
     readonly_fields = ["register_status", "identification_year", "exit_year"]
     inlines = [MemberInline, IncomeInline, GuaranteeInline]
+    actions = ["open_identification", "open_exit"]
+
+    @admin.action(description=gettext_lazy("申请识别（按最近一年收入测算）"))
+    def open_identification(self, request, queryset):
+        self._open(request, queryset, apply_for_identification)
+
+    @admin.action(description=gettext_lazy("拟退出（按最近一年收入测算）"))
+    def open_exit(self, request, queryset):
+        self._open(request, queryset, propose_exit)
+
+    def _open(self, request, queryset, opener):
+        """Open a case for each selected household through the engine, saying what was refused."""
+        for household in queryset:
+            year = household.incomes.order_by("-year").values_list("year", flat=True).first()
+            if year is None:
+                self.message_user(
+                    request,
+                    _("%(household)s：缺少收入测算") % {"household": household},
+                    messages.ERROR,
+                )
+                continue
+            try:
+                opener(household, request.user, year)
+            except (TransitionNotAllowed, PermissionDenied) as exc:
+                for reason in exc.reasons:
+                    self.message_user(request, f"{household}：{reason}", messages.ERROR)
+            else:
+                self.message_user(request, _("%(household)s：已立案") % {"household": household})
 
 
 class HouseholdCaseAdmin(admin.ModelAdmin):
+    # Opened from the household list (申请识别/拟退出), which checks the household's standing.
+    addable = False
+
     list_display = ["household", "year", "region", "state", "state_since"]
     list_filter = ["state", "year"]
     search_fields = ["household__head_name", "household__number", "region__name"]

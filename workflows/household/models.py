@@ -272,7 +272,7 @@ class HouseholdCase(WorkflowCase):
 
     household = models.ForeignKey(Household, verbose_name=_("农户"), on_delete=models.PROTECT)
     year = models.PositiveSmallIntegerField(_("年度"))
-    created_at = models.DateTimeField(_("创建时间"), default=clock.now)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
 
     class Meta:
         abstract = True

@@ -63,7 +63,7 @@ class ProjectApplication(MeetingRecord, WorkflowCase):
     beneficiary_people = models.PositiveIntegerField(_("受益人数"), default=0)
     benefit_mechanism = models.TextField(_("带贫减贫机制"), blank=True)
 
-    created_at = models.DateTimeField(_("创建时间"), default=clock.now)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("项目申报")

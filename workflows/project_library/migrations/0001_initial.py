@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('attendees', models.PositiveIntegerField(blank=True, null=True, verbose_name='实到人数')),
                 ('votes_for', models.PositiveIntegerField(blank=True, null=True, verbose_name='赞成票数')),
                 ('minutes', models.TextField(blank=True, verbose_name='会议记录')),
-                ('created_at', models.DateTimeField(default=approvals.clock.now, verbose_name='创建时间')),
+                ('created_at', models.DateTimeField(default=approvals.clock.now, editable=False, verbose_name='创建时间')),
                 ('policy', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='approvals.policy', verbose_name='政策版本')),
                 ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='roles.region', verbose_name='所属区划')),
             ],

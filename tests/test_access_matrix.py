@@ -1,0 +1,206 @@
+"""Every admin URL × every role × an object inside and one outside the jurisdiction.
+
+The URLs come from the site's URL configuration, so a new view appears here by itself; a view
+with no expectation below fails the test until someone decides who may see it — and every URL
+that takes an object must answer 404 for an object outside the user's jurisdiction.
+"""
+
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from tests.factories import (
+    ExitCaseFactory,
+    IdentificationCaseFactory,
+    PolicyFactory,
+    PovertyLineFactory,
+    ProjectApplicationFactory,
+    RoleAssignmentFactory,
+    UserFactory,
+    VillagePopulationFactory,
+)
+from tests.household_setup import family
+
+ROLES = [
+    ("village_committee", "v11"),
+    ("work_team", "v11"),
+    ("township_reviewer", "t1"),
+    ("county_office", "county"),
+    ("county_approver", "county"),
+    ("sector_department", "county"),
+    ("auditor", "county"),
+    ("county_admin", "county"),
+]
+INSPECTORS = {"auditor", "county_office", "county_approver"}
+ACTING = {r for r, _ in ROLES} - {"auditor", "county_admin"}
+PEOPLE_MODELS = {"auth_user", "roles_roleassignment"}
+POLICY_MODELS = {"household_povertyline", "approvals_policy"}
+SUPERUSER_ONLY = {"axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
+CREATORS = {
+    "project_library_projectapplication": {"village_committee", "work_team"},
+    "household_household": ACTING,
+    "household_villagepopulation": ACTING,
+    "roles_roleassignment": {"county_admin"},
+    "auth_user": {"county_admin"},
+}
+# Views that take no object and need no rule of their own here, and why.
+EXEMPT = {
+    "login": "the login page itself",
+    "logout": "POST-only sign-out",
+    "password_change": "a signed-in user's own password",
+    "password_change_done": "a signed-in user's own password",
+    "jsi18n": "the admin's JavaScript catalogue",
+    "autocomplete": "answers from each ModelAdmin's scoped queryset (tests/test_people_admin.py)",
+    "view_on_site": "no model here defines get_absolute_url",
+    "index": "redirects to the queue",
+    "auth_user_password_change": "covered by tests/test_people_admin.py",
+}
+
+
+def site_urls():
+    names = []
+
+    def walk(patterns):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns)
+            elif pattern.name:
+                names.append(pattern.name)
+
+    walk(admin.site.get_urls())
+    return sorted(set(names))
+
+
+def expected(name: str, role: str, inside: bool) -> int:
+    """The status a person with ``role`` gets from the URL ``name`` (GET)."""
+    if name in ("queue", "dashboard", "ledgers", "ledger_households", "ledger_projects"):
+        return 200
+    if name.startswith("inspector"):
+        if role not in INSPECTORS:
+            return 403
+        return 200 if inside or name != "inspector_object" else 404
+    if name == "app_list":
+        return 200
+    match = re.fullmatch(r"(\w+?_\w+?)_(changelist|add|change|history|delete|act)", name)
+    if not match:
+        raise AssertionError(f"no expectation for the admin URL {name!r}: add one")
+    model, view = match.groups()
+    if model in SUPERUSER_ONLY:
+        return 403
+    if model in PEOPLE_MODELS and role != "county_admin":
+        return 403 if view in ("changelist", "add") else 404  # nobody's record is confirmed
+    if view == "changelist":
+        return 200
+    if view == "add":
+        return 200 if role in CREATORS.get(model, set()) else 403
+    if not inside and model not in POLICY_MODELS:
+        return 404
+    if view == "act":
+        return 403  # actions are POST-only; what a POST may do is tested in test_admin_pages
+    if view == "delete":
+        return 200 if model == "roles_roleassignment" else 403
+    return 200
+
+
+@pytest.fixture
+def world(county, people):
+    """One object of each registered model inside the county and one outside it."""
+    outside_cadre = RoleAssignmentFactory(
+        role="village_committee", region=county.other_village
+    ).user
+    home_in, home_out = family(county.v11, people.team), family(county.other_village, None)
+    registered_in = family(county.v11, people.team, register_status="registered")
+    registered_out = family(county.other_village, None, register_status="registered")
+    objects = {
+        "project_library_projectapplication": (
+            ProjectApplicationFactory(region=county.v11, creator=people.cadre),
+            ProjectApplicationFactory(region=county.other_village, creator=outside_cadre),
+        ),
+        "household_household": (home_in, home_out),
+        "household_identificationcase": (
+            IdentificationCaseFactory(household=home_in, opener=people.cadre),
+            IdentificationCaseFactory(household=home_out, opener=outside_cadre),
+        ),
+        "household_exitcase": (
+            ExitCaseFactory(household=registered_in, opener=people.cadre),
+            ExitCaseFactory(household=registered_out, opener=outside_cadre),
+        ),
+        "household_villagepopulation": (
+            VillagePopulationFactory(region=county.v11),
+            VillagePopulationFactory(region=county.other_village),
+        ),
+        "household_povertyline": (PovertyLineFactory(), None),
+        "approvals_policy": (PolicyFactory(), None),
+        "roles_region": (county.v11, county.other_village),
+        "roles_roleassignment": (
+            RoleAssignmentFactory(role="work_team", region=county.v12),
+            RoleAssignmentFactory(role="work_team", region=county.other_village),
+        ),
+    }
+    inside_user = RoleAssignmentFactory(role="work_team", region=county.v21).user
+    outside_user = RoleAssignmentFactory(role="work_team", region=county.other_village).user
+    objects["auth_user"] = (inside_user, outside_user)
+    return SimpleNamespace(objects=objects)
+
+
+def url_for(name, world, inside):
+    if name in EXEMPT:
+        return None
+    if name == "app_list":
+        return reverse("admin:app_list", args=["household"])
+    if name == "inspector_object":
+        case = world.objects["project_library_projectapplication"][0 if inside else 1]
+        return reverse(
+            name.join(["admin:", ""]), args=[ContentType.objects.get_for_model(case).pk, case.pk]
+        )
+    match = re.fullmatch(r"(\w+?_\w+?)_(change|history|delete|act)", name)
+    if match:
+        obj = world.objects.get(match.group(1), (None, None))[0 if inside else 1]
+        if obj is None:
+            return None
+        return reverse(f"admin:{name}", args=[obj.pk])
+    return reverse(f"admin:{name}") if inside else None
+
+
+@pytest.mark.parametrize(("role", "where"), ROLES)
+def test_every_admin_url_for_every_role(client, county, people, world, role, where):
+    user = RoleAssignmentFactory(role=role, region=getattr(county, where)).user
+    client.force_login(user)
+    checked = 0
+    failures = []
+    for name in site_urls():
+        for inside in (True, False):
+            url = url_for(name, world, inside)
+            if url is None:
+                continue
+            status = client.get(url).status_code
+            want = expected(name, role, inside)
+            checked += 1
+            if status != want:
+                failures.append(
+                    f"{role} {'inside' if inside else 'outside'} {name}: {status}, expected {want}"
+                )
+    assert not failures, "\n".join(failures)
+    assert checked > 60
+
+
+def test_people_without_a_role_and_strangers_are_sent_to_log_in(client, world):
+    for user in (None, UserFactory()):
+        if user:
+            client.force_login(user)
+        for name in site_urls():
+            url = url_for(name, world, True)
+            if url is None:
+                continue
+            response = client.get(url)
+            assert response.status_code == 302 and "/admin/login/" in response["Location"], name
+
+
+def test_every_view_of_the_site_has_an_expectation():
+    for name in site_urls():
+        if name not in EXEMPT:
+            expected(name, "auditor", True)

@@ -1,0 +1,200 @@
+"""The pages people work in: the queue, a case's page, its actions and record edits."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from approvals.models import AuditEntry
+from approvals.notices import file_objection
+from tests.factories import ProjectApplicationFactory
+from workflows.project_library.demo import MEETING, advance
+from workflows.project_library.models import ProjectApplication
+
+
+def change_url(case):
+    return reverse("admin:project_library_projectapplication_change", args=[case.pk])
+
+
+def act_url(case):
+    return reverse("admin:project_library_projectapplication_act", args=[case.pk])
+
+
+@pytest.fixture
+def project(county, people):
+    return ProjectApplicationFactory(region=county.v11, creator=people.cadre, name="村道硬化")
+
+
+def test_the_home_page_is_my_queue(client, people):
+    client.force_login(people.reviewer)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and response["Location"] == reverse("admin:queue")
+
+
+def test_the_queue_lists_what_awaits_me_grouped_by_state(client, people, county, project):
+    advance(project, people, "township_review")
+    other = advance(
+        ProjectApplicationFactory(region=county.v11, creator=people.cadre),
+        people,
+        "township_review",
+    )
+    client.force_login(people.reviewer)
+    page = client.get(reverse("admin:queue"), {"workflow": "project_library"}).content.decode()
+    assert "村道硬化" in page and str(other) in page
+    assert "乡镇审核（2）" in page
+    client.force_login(people.reviewer2)
+    assert "村道硬化" not in client.get(reverse("admin:queue")).content.decode()
+
+
+def test_queue_filters_and_search(client, people, county, project):
+    advance(project, people, "township_review")
+    advance(
+        ProjectApplicationFactory(region=county.v12, name="水窖建设"),
+        people_for_v12(county, people),
+        "township_review",
+    )
+    client.force_login(people.reviewer)
+    url = reverse("admin:queue")
+    found = client.get(url, {"workflow": "project_library", "q": "水窖"}).content.decode()
+    assert "水窖建设" in found and "村道硬化" not in found
+    by_village = client.get(
+        url, {"workflow": "project_library", "region": county.v11.code}
+    ).content.decode()
+    assert "村道硬化" in by_village and "水窖建设" not in by_village
+
+
+def people_for_v12(county, people):
+    from types import SimpleNamespace
+
+    from tests.factories import RoleAssignmentFactory
+
+    cadre = RoleAssignmentFactory(role="village_committee", region=county.v12).user
+    return SimpleNamespace(**{**vars(people), "cadre": cadre})
+
+
+def test_the_queue_costs_the_same_queries_at_10_and_200_rows(client, people, county):
+    client.force_login(people.cadre)
+    counts = {}
+    for rows in (10, 200):
+        while ProjectApplication.objects.count() < rows:
+            ProjectApplicationFactory(region=county.v11, creator=people.cadre)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("admin:queue"), {"workflow": "project_library"})
+        assert response.content.decode().count('name="selected"') == min(rows, 50)
+        counts[rows] = len(ctx.captured_queries)
+    assert counts[10] == counts[200], counts
+
+
+def test_bulk_approval_from_the_queue_reports_done_and_refused(client, people, county):
+    ready = [
+        advance(
+            ProjectApplicationFactory(region=county.v11, creator=people.cadre),
+            people,
+            "county_review",
+        )
+        for _ in range(3)
+    ]
+    gutted = advance(
+        ProjectApplicationFactory(region=county.v11, creator=people.cadre), people, "county_review"
+    )
+    gutted.performance_targets.all().delete()
+    client.force_login(people.approver)
+    response = client.post(
+        reverse("admin:queue") + "?workflow=project_library",
+        {
+            "selected": [p.pk for p in [*ready, gutted]],
+            "action": "county_approve",
+            "comment": "同意",
+        },
+    )
+    page = response.content.decode()
+    assert "完成 3 件，未完成 1 件" in page
+    assert "至少填写一项绩效目标" in page
+    assert set(ProjectApplication.objects.filter(state="county_notice")) == set(ready)
+
+
+def test_the_case_page_shows_actions_reasons_and_the_timeline(client, people, project):
+    advance(project, people, "township_review")
+    client.force_login(people.reviewer)
+    page = client.get(change_url(project)).content.decode()
+    assert 'aria-current="step">乡镇审核<' in page
+    assert 'value="township_approve"' in page and "办理记录" in page
+    assert "提交民主议事" in page  # in the timeline
+    client.force_login(people.cadre)
+    page = client.get(change_url(project)).content.decode()
+    assert "您在一村没有“乡镇审核人”角色" in page  # greyed, with the reason
+
+
+def test_actions_post_through_the_engine(client, people, project):
+    client.force_login(people.cadre)
+    client.post(act_url(project), {"action": "submit_for_deliberation"})
+    data = {**MEETING, "action": "record_deliberation", "attendees": "15"}
+    response = client.post(act_url(project), data, follow=True)
+    assert "实到15人，未达到应到代表30人的三分之二（20人）" in response.content.decode()
+    assert ProjectApplication.objects.get(pk=project.pk).state == "deliberation"
+    client.post(act_url(project), {**MEETING, "action": "record_deliberation"})
+    assert ProjectApplication.objects.get(pk=project.pk).state == "village_notice"
+    entry = AuditEntry.objects.for_object(project).last()
+    assert (entry.action, entry.data["attendees"]) == ("record_deliberation", "24")
+
+
+def test_objections_are_resolved_on_the_case_page(client, people, project):
+    advance(project, people, "village_notice")
+    objection = file_objection(project, name="村民甲", text="占用耕地")
+    client.force_login(people.cadre)
+    page = client.get(change_url(project)).content.decode()
+    assert "占用耕地" in page and 'value="dismiss_objection"' in page
+    client.post(
+        act_url(project),
+        {"action": "dismiss_objection", "objection": objection.pk, "comment": "已协调"},
+    )
+    objection.refresh_from_db()
+    assert objection.status == "dismissed"
+
+
+def test_record_edits_are_audited_and_only_while_the_case_waits_for_you(client, people, project):
+    client.force_login(people.cadre)
+    url = change_url(project)
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    data.update(
+        {
+            "name": "村道硬化（修改）",
+            "planned_start": "2025-04-01",
+            "planned_end": "2025-10-31",
+            "performance_targets-TOTAL_FORMS": "1",
+            "performance_targets-INITIAL_FORMS": "1",
+            "performance_targets-0-id": project.performance_targets.get().pk,
+            "performance_targets-0-project": project.pk,
+            "performance_targets-0-indicator": "受益贫困户数",
+            "performance_targets-0-target_value": "35",
+            "performance_targets-0-unit": "户",
+            "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors if response.context else response
+    )
+    edit = AuditEntry.objects.for_object(project).last()
+    assert (edit.action, edit.data["fields"]["name"]) == ("edit", "村道硬化（修改）")
+    advance(project, people, "township_review")
+    assert client.post(url, data).status_code == 403  # it waits for the township now
+
+
+def test_auditors_read_case_pages_and_change_nothing(client, people, project):
+    client.force_login(people.auditor)
+    assert client.get(change_url(project)).status_code == 200
+    assert client.post(act_url(project), {"action": "submit_for_deliberation"}).status_code == 403
+    assert client.post(change_url(project), {"name": "x"}).status_code == 403
+    delete = reverse("admin:project_library_projectapplication_delete", args=[project.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert ProjectApplication.objects.get(pk=project.pk).state == "draft"
+
+
+def test_a_case_outside_my_jurisdiction_is_not_found(client, people, county):
+    foreign = ProjectApplicationFactory(region=county.other_village)
+    client.force_login(people.reviewer)
+    assert client.get(change_url(foreign)).status_code == 404
+    assert client.post(act_url(foreign), {"action": "township_approve"}).status_code == 404
