@@ -1,0 +1,135 @@
+"""The auditor's inspector: search, one object's timeline with its verification, a region's
+verification, the security log and the CSV export."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from approvals import perform
+from approvals.exceptions import PermissionDenied
+from tests.factories import ProjectApplicationFactory, RoleAssignmentFactory
+from workflows.project_library.demo import advance
+
+
+@pytest.fixture
+def trail(county, people):
+    project = ProjectApplicationFactory(region=county.v11, creator=people.cadre, name="产业园")
+    advance(project, people, "township_review")
+    outside = RoleAssignmentFactory(role="village_committee", region=county.other_village).user
+    ProjectApplicationFactory(region=county.other_village, creator=outside, name="外县项目")
+    return project
+
+
+def object_url(case):
+    return reverse(
+        "admin:inspector_object", args=[ContentType.objects.get_for_model(case).pk, case.pk]
+    )
+
+
+def test_the_search_finds_entries_in_my_jurisdiction_only(client, people, trail):
+    client.force_login(people.auditor)
+    page = client.get(reverse("admin:inspector"), {"workflow": "project_library"}).content.decode()
+    assert "记录议事结果" in page and "公示期满" in page
+    assert page.count(f"project_library #{trail.pk}") == 4  # created, submitted, met, noticed
+    assert "外县" not in page
+
+
+def test_filters_by_actor_role_and_state(client, people, trail):
+    client.force_login(people.auditor)
+    url = reverse("admin:inspector")
+    page = client.get(url, {"role": "system"}).content.decode()
+    assert "公示期满" in page and "记录议事结果" not in page
+    page = client.get(url, {"actor": "cadre", "state": "village_notice"}).content.decode()
+    assert page.count("<tr><td>") == 1
+
+
+def test_the_search_costs_the_same_queries_at_10_and_200_rows(client, people, county):
+    client.force_login(people.auditor)
+    counts = []
+    for total in (10, 200):
+        while ProjectApplicationFactory._meta.model.objects.count() < total:
+            ProjectApplicationFactory(region=county.v11, creator=people.cadre)
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(reverse("admin:inspector"))
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
+
+
+def test_an_objects_timeline_shows_its_verified_chain(client, people, trail):
+    client.force_login(people.auditor)
+    page = client.get(object_url(trail)).content.decode()
+    assert "链条核验通过：共 4 条记录" in page
+    assert trail.audit_head in page
+
+
+def test_a_tampered_chain_is_shown_broken(client, people, trail):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE approvals_auditentry DISABLE TRIGGER USER")
+        cursor.execute(
+            "UPDATE approvals_auditentry SET comment = 'x' WHERE object_id = %s AND seq = 2",
+            [trail.pk],
+        )
+    client.force_login(people.auditor)
+    assert "链条核验未通过" in client.get(object_url(trail)).content.decode()
+    verdict = b"".join(
+        client.get(
+            reverse("admin:inspector_verify"), {"region": trail.region.code}
+        ).streaming_content
+    ).decode()
+    assert "content was changed" in verdict and "1 条链条有问题" in verdict
+
+
+def test_a_region_verification_streams_its_progress(client, people, county, trail):
+    client.force_login(people.auditor)
+    response = client.get(reverse("admin:inspector_verify"), {"region": county.county.code})
+    body = b"".join(response.streaming_content).decode()
+    assert "已核验 1 件" in body and "全部链条完好" in body
+    assert (
+        client.get(
+            reverse("admin:inspector_verify"), {"region": county.other_village.code}
+        ).status_code
+        == 404
+    )
+
+
+def test_the_security_log_lists_refused_attempts(client, people, trail):
+    with pytest.raises(PermissionDenied):
+        perform(trail, "township_approve", people.reviewer2)
+    client.force_login(people.auditor)
+    page = client.get(reverse("admin:inspector_security")).content.decode()
+    assert "reviewer2" in page and "无权限" in page
+
+
+def test_the_csv_export_streams_with_a_byte_order_mark(client, people, trail):
+    client.force_login(people.auditor)
+    response = client.get(reverse("admin:inspector_export"), {"workflow": "project_library"})
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["时间", "流程", "对象编号"]
+    assert len(rows) == 1 + 4
+    assert all(row[9].startswith("620102") for row in rows[1:])
+
+
+def test_the_inspector_is_for_auditors_and_county_offices(client, people):
+    for user, status in [
+        (people.cadre, 403),
+        (people.reviewer, 403),
+        (people.office, 200),
+        (people.auditor, 200),
+    ]:
+        client.force_login(user)
+        assert client.get(reverse("admin:inspector")).status_code == status
+
+
+def test_the_inspector_changes_nothing(client, people):
+    client.force_login(people.auditor)
+    for name in ("inspector", "inspector_security", "inspector_verify", "inspector_export"):
+        assert client.post(reverse(f"admin:{name}")).status_code == 405
