@@ -81,11 +81,16 @@ class AuditSearch(forms.Form):
             entries = entries.filter(to_state=data["state"])
         if data["actor"]:
             entries = entries.filter(actor__username=data["actor"])
-        if data["since"]:
-            entries = entries.filter(created_at__date__gte=data["since"])
-        if data["until"]:
-            entries = entries.filter(created_at__date__lte=data["until"])
-        return entries.order_by("-created_at", "-pk")
+        return _between(entries, data).order_by("-created_at", "-pk")
+
+
+def _between(queryset, data):
+    """Rows created between the form's ``since`` and ``until`` dates, each bound optional."""
+    if data["since"]:
+        queryset = queryset.filter(created_at__date__gte=data["since"])
+    if data["until"]:
+        queryset = queryset.filter(created_at__date__lte=data["until"])
+    return queryset
 
 
 def _labels(entry, models):
@@ -224,10 +229,7 @@ def security_view(request):
             events = events.filter(kind=data["kind"])
         if data["user"]:
             events = events.filter(user__username=data["user"])
-        if data["since"]:
-            events = events.filter(created_at__date__gte=data["since"])
-        if data["until"]:
-            events = events.filter(created_at__date__lte=data["until"])
+        events = _between(events, data)
     page = Paginator(events.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -2,6 +2,8 @@
 ``household_identification`` and ``household_exit`` workflows) sets the notice lengths and which
 exclusion rules and blocking situations apply; see ``migrations/0002``."""
 
+import functools
+
 from django.utils.translation import gettext_lazy as _
 
 from approvals.spec import Input, Notice, State, Transition, Workflow
@@ -27,15 +29,8 @@ TOWNSHIP = ("township_reviewer",)
 APPROVER = ("county_approver",)
 
 
-def notice(close_to, resolvers, upheld_to, days_key, **kwargs):
-    return Notice(
-        close_to=close_to,
-        resolver_roles=resolvers,
-        upheld_to=upheld_to,
-        days=days_key,
-        default_days=7,
-        **kwargs,
-    )
+# A notice of this procedure: (close_to, resolver_roles, upheld_to, days); 7 days by default.
+notice = functools.partial(Notice, default_days=7)
 
 
 def record_deliberation(source, target):

@@ -4,6 +4,8 @@ Policy data (``Policy`` rows for the ``project_library`` workflow) sets the noti
 the county appraisal step runs, and which category list applies; see ``migrations/0002``.
 """
 
+import functools
+
 from django.utils.translation import gettext_lazy as _
 
 from approvals.spec import Notice, State, Transition, Workflow
@@ -24,15 +26,8 @@ def after_township_notice(project):
     return "county_appraisal" if appraisal else "county_review"
 
 
-def notice(close_to, resolvers, upheld_to, days_key, **kwargs):
-    return Notice(
-        close_to=close_to,
-        resolver_roles=resolvers,
-        upheld_to=upheld_to,
-        days=days_key,
-        default_days=10,
-        **kwargs,
-    )
+# A notice of this procedure: (close_to, resolver_roles, upheld_to, days); 10 days by default.
+notice = functools.partial(Notice, default_days=10)
 
 
 PROJECT_LIBRARY = Workflow(
