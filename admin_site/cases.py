@@ -5,8 +5,6 @@ Every action button posts to ``act_view``, which goes through ``approvals.perfor
 go through ``approvals.record_edit``. Nothing here writes a state or an audit entry itself.
 """
 
-import hashlib
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -15,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from approvals import available_actions, open_case, perform, record_edit
+from approvals import available_actions, evidence, open_case, perform, record_edit
 from approvals.exceptions import ConflictError, TransitionNotAllowed
 from approvals.exceptions import PermissionDenied as ActionDenied
 from approvals.models import AuditEntry
@@ -39,6 +37,17 @@ def action_label(workflow, name: str) -> str:
     return str(ENGINE_ACTIONS.get(name) or workflow.action_label(name))
 
 
+def evidence_in(data) -> list[tuple[str, str]]:
+    """The files an entry's data records, as (name, SHA-256) pairs."""
+    if not isinstance(data, dict):
+        return []
+    return [
+        (str(data.get(f"{key}_name", "")), str(value))
+        for key, value in data.items()
+        if f"{key}_path" in data
+    ]
+
+
 def timeline(case):
     """The case's audit trail as rows a person reads: who, as what, did what, from → to."""
     workflow = case.workflow
@@ -51,7 +60,7 @@ def timeline(case):
                 "role": ROLE_LABELS.get(entry.actor_role, entry.actor_role),
                 "from_state": workflow.state_label(entry.from_state) if entry.from_state else "",
                 "to_state": workflow.state_label(entry.to_state),
-                "sha256": entry.data.get("sha256") if isinstance(entry.data, dict) else None,
+                "files": evidence_in(entry.data),
             }
         )
     return rows
@@ -68,17 +77,10 @@ def action_inputs(workflow, action: str, request) -> dict:
             data[field.name] = request.POST.get(field.name) == "on"
         elif field.kind == "file":
             upload = request.FILES.get(field.name)
-            data[field.name] = _sha256(upload) if upload else ""
+            data.update(evidence.as_data(field.name, evidence.store(upload)) if upload else {})
         else:
             data[field.name] = request.POST.get(field.name, "").strip()
     return data
-
-
-def _sha256(upload) -> str:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _inputs_by_action(workflow) -> dict:
@@ -89,7 +91,7 @@ class CaseAdmin(ScopedAdmin):
     """A procedure's case: scoped, opened and edited through the engine, never deleted."""
 
     change_form_template = "admin/jingzhun/case_change_form.html"
-    engine_fields = ["state", "state_since", "policy", "audit_count"]
+    engine_fields = ["state", "state_since", "policy"]
 
     def get_readonly_fields(self, request, obj=None):
         fixed = [*super().get_readonly_fields(request, obj), *self.engine_fields]
@@ -107,8 +109,8 @@ class CaseAdmin(ScopedAdmin):
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return bool(acting_roles(request))
-        roles = {r for t in self.model.workflow.transitions_from(obj.state) for r in t.roles}
-        return bool(roles_held(request.user, obj.region, roles & set(acting_roles(request))))
+        roles = self.model.workflow.editors(obj.state) & set(acting_roles(request))
+        return bool(roles_held(request.user, obj.region, roles))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -120,12 +122,27 @@ class CaseAdmin(ScopedAdmin):
         return field
 
     def save_model(self, request, obj, form, change):
+        """A new case is opened through the engine; an edit is saved with its related rows in
+        ``save_related``, as one audited correction."""
         if not change:
             open_case(obj, request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
             return
         fields = [name for name in form.changed_data if name in form.instance.__dict__]
-        if fields:
-            record_edit(obj, request.user, fields)
+        related = [
+            f"{formset.model._meta.verbose_name}: {item}"
+            for formset in formsets
+            for item in (
+                *formset.new_objects,
+                *(obj for obj, _changed in formset.changed_objects),
+                *formset.deleted_objects,
+            )
+        ]
+        if fields or related:
+            record_edit(form.instance, request.user, fields, details=related)
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_act"

@@ -23,7 +23,7 @@ from approvals.models import AuditEntry, SecurityEvent
 from approvals.registry import workflow_models
 from roles.models import Region
 
-from .cases import ROLE_LABELS, action_label, timeline
+from .cases import ENGINE_ACTIONS, ROLE_LABELS, action_label, timeline
 from .context import may_inspect
 from .scope import in_scope, scoped, visible_prefixes
 
@@ -52,8 +52,8 @@ class AuditSearch(forms.Form):
     workflow = forms.ChoiceField(label=gettext_lazy("流程"), required=False)
     actor = forms.CharField(label=gettext_lazy("操作人用户名"), required=False, max_length=150)
     role = forms.ChoiceField(label=gettext_lazy("角色"), required=False)
-    action = forms.CharField(label=gettext_lazy("操作"), required=False, max_length=64)
-    state = forms.CharField(label=gettext_lazy("新状态"), required=False, max_length=64)
+    action = forms.ChoiceField(label=gettext_lazy("操作"), required=False)
+    state = forms.ChoiceField(label=gettext_lazy("新状态"), required=False)
     since = forms.DateField(label=gettext_lazy("起始日期"), required=False)
     until = forms.DateField(label=gettext_lazy("截止日期"), required=False)
 
@@ -64,6 +64,11 @@ class AuditSearch(forms.Form):
             (name, model.workflow.label) for name, model in workflow_models().items()
         ]
         self.fields["role"].choices = [("", _("全部")), *ROLE_LABELS.items()]
+        workflows = [model.workflow for model in workflow_models().values()]
+        actions = {**ENGINE_ACTIONS, **{t.name: t.label for w in workflows for t in w.transitions}}
+        states = {s.name: s.label for w in workflows for s in w.states.values()}
+        self.fields["action"].choices = [("", _("全部")), *actions.items()]
+        self.fields["state"].choices = [("", _("全部")), *states.items()]
 
     def entries(self, request):
         entries = scoped(AuditEntry.objects.all(), request)
@@ -121,6 +126,9 @@ def search_view(request):
                 "from_state": from_state,
                 "to_state": to_state,
                 "role": ROLE_LABELS.get(entry.actor_role, entry.actor_role),
+                "procedure": models[entry.workflow].workflow.label
+                if entry.workflow in models
+                else entry.workflow,
                 "url": reverse(
                     "admin:inspector_object", args=[entry.content_type_id, entry.object_id]
                 ),

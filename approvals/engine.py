@@ -183,7 +183,8 @@ def _reasons(case, transition: Transition, ctx: ActionContext, *, check_input: b
     elif transition.name in (UPHOLD_OBJECTION, DISMISS_OBJECTION):
         reasons += notices.resolution_reasons(case, ctx.data, require_choice=check_input)
     for guard in transition.guards:
-        reasons += [str(r) for r in guard(case, ctx)]
+        if check_input or not getattr(guard, "reads_inputs", False):
+            reasons += [str(r) for r in guard(case, ctx)]
     return [str(r) for r in reasons]
 
 
@@ -334,18 +335,17 @@ def open_case(case, user, comment: str = "", data: dict | None = None):
     return case
 
 
-def record_edit(case, user, fields: Iterable[str], comment: str = "") -> AuditEntry:
+def record_edit(case, user, fields: Iterable[str], comment: str = "", details=None) -> AuditEntry:
     """Save the changes ``user`` made to ``fields`` of ``case``, with an audit entry of the new
-    values. Only someone with a step to take on the case now may change its record: a record is
-    corrected while it waits for you, not behind the back of the level reviewing it."""
+    values (and ``details`` of related rows changed with them). Only someone with a step of their
+    own to take on the case now may change its record: a record is corrected while it waits for
+    you, not behind the back of the level reviewing it or during its public notice."""
     workflow = workflow_of(case)
     names = list(fields)
-    roles = dict.fromkeys(
-        r for t in workflow.transitions_from(case.state) for r in _acting_roles(t)
-    )
+    roles = [r for r in workflow.editors(case.state) if r not in READ_ONLY_ROLES]
     try:
         with transaction.atomic():
-            fresh, held = lock_fresh(case, user, list(roles))
+            fresh, held = lock_fresh(case, user, roles)
             if not held:
                 raise PermissionDenied(
                     [_("当前环节“%(state)s”不由您办理，不能修改记录") % {"state": case.state_label}]
@@ -354,6 +354,9 @@ def record_edit(case, user, fields: Iterable[str], comment: str = "") -> AuditEn
             for name in names:
                 attname = type(case)._meta.get_field(name).attname
                 setattr(fresh, attname, getattr(case, attname))
+            data = {"fields": {name: str(getattr(case, name)) for name in names}}
+            if details:
+                data["related"] = details
             entry = audit.prepare(
                 fresh,
                 action=EDIT,
@@ -362,12 +365,11 @@ def record_edit(case, user, fields: Iterable[str], comment: str = "") -> AuditEn
                 actor=user,
                 actor_role=held[0],
                 comment=(comment or "").strip(),
-                data={"fields": {name: str(getattr(case, name)) for name in names}},
+                data=data,
                 now=clock.now(),
             )
-            if not statements.move_and_record(
-                fresh, fresh.state, [*names, *audit.HEAD_FIELDS], entry
-            ):
+            changed = [*names, *audit.HEAD_FIELDS]
+            if not statements.move_and_record(fresh, fresh.state, changed, entry):
                 raise ConflictError(_("该记录已被他人处理，请刷新后重试"))
     except DENIALS as exc:
         _record_denial(case, workflow, EDIT, user, exc)

@@ -41,7 +41,7 @@ class Policy(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.workflow} {self.version}"
+        return self.version
 
     def value(self, key: str, default=None):
         return self.values.get(key, default)

@@ -31,6 +31,15 @@ class ActionContext:
 
 # A guard looks at the (locked, fresh) object and returns the reasons it refuses; none means pass.
 Guard = Callable[[Any, ActionContext], Iterable[str]]
+
+
+def reads_inputs(guard: Guard) -> Guard:
+    """Mark a guard that judges what the person enters with the action (a meeting's figures, a
+    signed form): it runs when the action is taken, not when the page lists what may be done."""
+    guard.reads_inputs = True
+    return guard
+
+
 # An effect runs after the state has moved, in the same transaction: it may set fields on the case
 # (returning their names, so they are saved with the state) or write related rows.
 Effect = Callable[[Any, ActionContext], Iterable[str] | None]
@@ -66,13 +75,15 @@ class Notice:
 class Input:
     """A value a person enters with an action; it arrives in ``ctx.data`` and the audit entry.
 
-    ``kind`` is ``text``, ``textarea``, ``int``, ``date``, ``checkbox`` or ``file`` (a file's
-    SHA-256 is entered, the file itself is kept by whoever stores evidence).
+    ``kind`` is ``text``, ``textarea``, ``int``, ``date``, ``checkbox``, ``select`` (from
+    ``choices``) or ``file``: a file is kept as evidence under its SHA-256, which is what the data
+    carries (with ``<name>_name``, ``<name>_size`` and ``<name>_path`` beside it).
     """
 
     name: str
     label: str
     kind: str = "text"
+    choices: tuple = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -160,6 +171,14 @@ class Workflow:
 
     def action_label(self, name: str) -> str:
         return next((t.label for t in self.transitions if t.name == name), name)
+
+    def editors(self, state: str) -> set[str]:
+        """Roles that may correct a case's record in ``state``: those with a step of their own to
+        take there (resolving objections and the timer's close do not count)."""
+        notice_steps = {CLOSE_NOTICE, UPHOLD_OBJECTION, DISMISS_OBJECTION}
+        return {
+            r for t in self.transitions_from(state) if t.name not in notice_steps for r in t.roles
+        } - {SYSTEM_ROLE}
 
     def states_awaiting(self, role: str) -> tuple[set[str], set[str]]:
         """States where ``role`` has a step to take, and notice states where it resolves objections.

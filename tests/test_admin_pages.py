@@ -198,3 +198,29 @@ def test_a_case_outside_my_jurisdiction_is_not_found(client, people, county):
     client.force_login(people.reviewer)
     assert client.get(change_url(foreign)).status_code == 404
     assert client.post(act_url(foreign), {"action": "township_approve"}).status_code == 404
+
+
+def test_the_record_and_its_targets_are_editable_while_it_waits_for_me(client, people, project):
+    client.force_login(people.cadre)
+    page = client.get(change_url(project)).content.decode()
+    assert 'name="performance_targets-TOTAL_FORMS"' in page  # the targets come with the record
+    advance(project, people, "deliberation")
+    page = client.get(change_url(project)).content.decode()
+    form = page[page.index('id="action-record_deliberation"') :]
+    assert (
+        'value="record_deliberation">' in form.split("</form>")[0]
+    )  # enabled: no inputs judged yet
+    assert 'name="attendees"' in form
+
+
+def test_attachments_are_uploaded_from_the_case_page(client, people, project, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(people.cadre)
+    upload = SimpleUploadedFile("方案.pdf", b"%PDF plan", content_type="application/pdf")
+    client.post(act_url(project), {"action": "add_attachment", "kind": "plan", "upload": upload})
+    attachment = project.attachments.get()
+    assert (attachment.name, attachment.kind) == ("方案.pdf", "plan")
+    page = client.get(change_url(project)).content.decode()
+    assert attachment.sha256 in page

@@ -35,7 +35,7 @@ def test_the_search_finds_entries_in_my_jurisdiction_only(client, people, trail)
     client.force_login(people.auditor)
     page = client.get(reverse("admin:inspector"), {"workflow": "project_library"}).content.decode()
     assert "记录议事结果" in page and "公示期满" in page
-    assert page.count(f"project_library #{trail.pk}") == 4  # created, submitted, met, noticed
+    assert page.count(f"项目库 #{trail.pk}") == 4  # created, submitted, met, noticed
     assert "外县" not in page
 
 

@@ -368,7 +368,8 @@ def test_attachments_keep_their_hash_in_the_audit_entry(project, people, setting
     entry = AuditEntry.objects.for_object(project).last()
     assert entry.action == "add_attachment"
     assert (entry.from_state, entry.to_state) == ("draft", "draft")
-    assert entry.data["sha256"] == attachment.sha256 == hashlib.sha256(b"%PDF minutes").hexdigest()
+    assert entry.data["upload"] == attachment.sha256 == hashlib.sha256(b"%PDF minutes").hexdigest()
+    assert entry.data["upload_name"] == "会议记录.pdf"
     assert attachment.file.read() == b"%PDF minutes"
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from approvals.spec import Input
+from approvals.spec import Input, reads_inputs
 
 # What the village committee enters when it records the meeting.
 MEETING_INPUTS = (
@@ -101,6 +101,7 @@ def quorum_problems(total, present, votes):
         }
 
 
+@reads_inputs
 def deliberation_passed(case, ctx):
     """The meeting in the action's data passed and its record is complete."""
     record, problems = meeting_record(ctx.data)

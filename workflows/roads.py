@@ -67,7 +67,8 @@ def advance(case, people, road, until: str):
 
 
 def backdated(workflow, road, until: str, policy, side_step: bool) -> datetime.timedelta:
-    """How far back a demo case must start for its last step to have happened a day ago."""
+    """How far back a demo case must start for its history to end a day before now (its last
+    step is dated that day less its own length, so a notice it opened is still running)."""
     took = sum((t for *_, t in road_to(workflow, road, until, policy, workflow.initial)),
                datetime.timedelta(days=1))  # fmt: skip
     return took + (STEP_GAP if side_step else datetime.timedelta())

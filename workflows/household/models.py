@@ -199,7 +199,9 @@ class IncomeAssessment(models.Model):
 
     @property
     @admin.display(description=_("人均纯收入"))
-    def per_capita(self) -> Decimal:
+    def per_capita(self) -> Decimal | None:
+        if not self.household_size:  # not saved yet: the size is counted on saving
+            return None
         return (self.total / self.household_size).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
 
 

@@ -12,6 +12,8 @@ import re
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.spec import reads_inputs
+
 from .choices import EXCLUSION_RULES, EXIT_BLOCKERS, GUARANTEES, AssessmentClass, RegisterStatus
 
 GUARANTEE_FIELDS = {field for field, _message in GUARANTEES}
@@ -109,6 +111,7 @@ def exit_standard(case, ctx):
     return exit_gaps(case)[1]
 
 
+@reads_inputs
 def household_consent(case, ctx):
     """The household signed the consent form, co-signed by its responsible helper (双认定)."""
     data = ctx.data

@@ -3,6 +3,9 @@ jurisdiction scoping and case pages; states change only through the engine, neve
 
 from django.contrib import admin
 
+from approvals.models import Policy
+
+from .choices import categories_for
 from .models import PerformanceTarget, ProjectApplication, ProjectAttachment
 
 
@@ -17,9 +20,7 @@ class ProjectAttachmentInline(admin.TabularInline):
     fields = ["kind", "name", "sha256", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    read_only = True  # attachments are added by the 上传附件 step, with their hash audited
 
 
 class ProjectApplicationAdmin(admin.ModelAdmin):
@@ -29,6 +30,22 @@ class ProjectApplicationAdmin(admin.ModelAdmin):
     list_select_related = ["region"]
     autocomplete_fields = ["region"]
     inlines = [PerformanceTargetInline, ProjectAttachmentInline]
+    # The meeting is recorded by the 记录议事结果 step, with its figures in the audit trail.
+    readonly_fields = ["meeting_date", "representatives_total", "attendees", "votes_for", "minutes"]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        """Offer the category list of the policy the project runs under (or the current one)."""
+        if db_field.name == "category":
+            project = getattr(request, "_editing_project", None)
+            policy = (
+                project.policy if project else Policy.current(ProjectApplication.workflow.name, "")
+            )
+            kwargs["choices"] = [("", "---------"), *categories_for(policy)]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        request._editing_project = obj
+        return super().get_form(request, obj, change, **kwargs)
 
 
 ADMINS = {ProjectApplication: ProjectApplicationAdmin}

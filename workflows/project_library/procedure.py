@@ -8,10 +8,11 @@ import functools
 
 from django.utils.translation import gettext_lazy as _
 
-from approvals.spec import Notice, State, Transition, Workflow
+from approvals.spec import Input, Notice, State, Transition, Workflow
 from workflows.deliberation import MEETING_INPUTS, deliberation_passed, store_meeting_record
 
 from .attachments import attachment_acceptable, create_attachment
+from .choices import AttachmentKind
 from .guards import record_complete
 
 VILLAGE = ("village_committee",)
@@ -221,6 +222,10 @@ PROJECT_LIBRARY = Workflow(
             ("village_committee", "work_team"),
             guards=(attachment_acceptable,),
             effects=(create_attachment,),
+            inputs=(
+                Input("upload", _("附件"), "file"),
+                Input("kind", _("附件类型"), "select", choices=tuple(AttachmentKind.choices)),
+            ),
         ),
     ],
 )
