@@ -224,3 +224,36 @@ def test_attachments_are_uploaded_from_the_case_page(client, people, project, se
     assert (attachment.name, attachment.kind) == ("方案.pdf", "plan")
     page = client.get(change_url(project)).content.decode()
     assert attachment.sha256 in page
+
+
+@pytest.mark.parametrize(
+    ("url_name", "make"),
+    [
+        ("admin:project_library_projectapplication_changelist", "project"),
+        ("admin:household_household_changelist", "household"),
+        ("admin:household_identificationcase_changelist", "identification"),
+    ],
+)
+def test_changelists_cost_the_same_queries_at_10_and_200_rows(
+    client, people, county, url_name, make
+):
+    from tests.factories import HouseholdFactory, IdentificationCaseFactory
+
+    makers = {
+        "project": lambda: ProjectApplicationFactory(region=county.v11, creator=people.cadre),
+        "household": lambda: HouseholdFactory(region=county.v11),
+        "identification": lambda: IdentificationCaseFactory(
+            household=HouseholdFactory(region=county.v11), opener=people.cadre
+        ),
+    }
+    client.force_login(people.cadre)
+    counts, made = {}, 0
+    for rows in (10, 200):
+        while made < rows:
+            makers[make]()
+            made += 1
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse(url_name), {"all": ""})
+        assert response.status_code == 200
+        counts[rows] = len(ctx.captured_queries)
+    assert counts[10] == counts[200], counts
