@@ -121,7 +121,10 @@ def queue_view(request):
     queryset = _filtered(request, model, form).order_by(
         _in_workflow_order(workflow), "state_since", "pk"
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(queryset, PAGE_SIZE)
+    if not any(request.GET.get(name) for name in form.fields):
+        paginator.count = counts[chosen]  # unfiltered: the tab's count, not a second count
+    page = paginator.get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [_row(case, today) for case in page.object_list]
     groups = []

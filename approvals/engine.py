@@ -9,8 +9,10 @@ exception anywhere leaves nothing behind. Refused attempts are written to the se
 from __future__ import annotations
 
 import dataclasses
+import functools
 import heapq
 import logging
+import operator
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
@@ -407,6 +409,29 @@ def available_actions(obj, user) -> list[Action]:
     return result
 
 
+def _awaiting(model, held: dict[str, list[str]]) -> Q:
+    """Cases of ``model`` waiting for one of the ``held`` roles (role → code prefixes).
+
+    One clause per role, each a state list within the role's regions, so that PostgreSQL answers
+    it from the (region, state) index region by region; a notice state waits for its resolving
+    level only while an objection is open.
+    """
+    clauses, everything = [], set()
+    for role, prefixes in held.items():
+        steps, objections = model.workflow.states_awaiting(role)
+        if not steps and not objections:
+            continue
+        clause = Q(state__in=sorted(steps | objections)) & region_filter(prefixes)
+        if objections:
+            clause &= Q(state__in=sorted(steps)) | notices.has_open_objection(model)
+        clauses.append(clause)
+        everything |= steps | objections
+    if not clauses:
+        return Q(pk__in=[])
+    condition = functools.reduce(operator.or_, clauses)
+    return condition & Q(state__in=sorted(everything)) if len(clauses) > 1 else condition
+
+
 def queue_for(user, workflow=None, *, held_roles=None):
     """The objects awaiting an action ``user`` may take, in their jurisdiction, oldest first.
 
@@ -420,17 +445,8 @@ def queue_for(user, workflow=None, *, held_roles=None):
     models = [model_for(workflow)] if workflow is not None else list(workflow_models().values())
     querysets = []
     for model in models:
-        condition = Q(pk__in=[])
-        objection_pending = notices.has_open_objection(model)
-        for role, prefixes in held.items():
-            steps, objections = model.workflow.states_awaiting(role)
-            here = region_filter(prefixes)
-            if steps:
-                condition |= Q(state__in=sorted(steps)) & here
-            if objections:
-                condition |= Q(state__in=sorted(objections)) & objection_pending & here
         qs = (
-            model._default_manager.filter(condition)
+            model._default_manager.filter(_awaiting(model, held))
             .select_related("region")
             .order_by("state_since", "pk")
         )

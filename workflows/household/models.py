@@ -310,6 +310,7 @@ class IdentificationCase(MeetingRecord, HouseholdCase):
         verbose_name = _("贫困户识别")
         verbose_name_plural = _("贫困户识别")
         constraints = [_one_open_case("identification", IDENTIFICATION_CLOSED)]
+        indexes = [models.Index(fields=["region", "state"])]  # the queues, region by region
 
 
 class ExitCase(MeetingRecord, HouseholdCase):
@@ -327,6 +328,7 @@ class ExitCase(MeetingRecord, HouseholdCase):
         verbose_name = _("贫困户退出")
         verbose_name_plural = _("贫困户退出")
         constraints = [_one_open_case("exit", EXIT_CLOSED)]
+        indexes = [models.Index(fields=["region", "state"])]  # the queues, region by region
 
     def assessment(self):
         """The pre-exit class (A/B/C) on today's data, with every gap that keeps it from A."""
