@@ -25,6 +25,7 @@ from roles.models import Region
 
 from .cases import ENGINE_ACTIONS, ROLE_LABELS, action_label, timeline
 from .context import may_inspect
+from .filters import RegionFilterField
 from .scope import in_scope, scoped, visible_prefixes
 
 PAGE_SIZE = 50
@@ -45,10 +46,7 @@ def _inspector(view):
 
 
 class AuditSearch(forms.Form):
-    region = forms.ModelChoiceField(
-        label=gettext_lazy("区划"), queryset=Region.objects.none(), required=False,
-        to_field_name="code",
-    )  # fmt: skip
+    region = RegionFilterField(label=gettext_lazy("区划"), required=False)
     workflow = forms.ChoiceField(label=gettext_lazy("流程"), required=False)
     actor = forms.CharField(label=gettext_lazy("操作人用户名"), required=False, max_length=150)
     role = forms.ChoiceField(label=gettext_lazy("角色"), required=False)
@@ -59,7 +57,7 @@ class AuditSearch(forms.Form):
 
     def __init__(self, data, request):
         super().__init__(data)
-        self.fields["region"].queryset = scoped(Region.objects.all(), request, "").order_by("code")
+        self.fields["region"].bind(request)
         self.fields["workflow"].choices = [("", _("全部"))] + [
             (name, model.workflow.label) for name, model in workflow_models().items()
         ]

@@ -13,19 +13,16 @@ from django.utils.translation import gettext_lazy
 
 from approvals import perform_bulk, queue_for
 from approvals.registry import workflow_models
-from roles.models import Level, Region
 
-from .scope import acting_roles, held_roles, scoped
+from .filters import RegionFilterField
+from .scope import acting_roles, held_roles
 
 PAGE_SIZE = 50
 
 
 class QueueFilters(forms.Form):
     state = forms.ChoiceField(label=gettext_lazy("状态"), required=False)
-    region = forms.ModelChoiceField(
-        label=gettext_lazy("乡镇/村"), queryset=Region.objects.none(), required=False,
-        to_field_name="code",
-    )  # fmt: skip
+    region = RegionFilterField(label=gettext_lazy("乡镇/村"), required=False)
     since = forms.DateField(label=gettext_lazy("进入本环节不早于"), required=False)
     until = forms.DateField(label=gettext_lazy("进入本环节不晚于"), required=False)
     q = forms.CharField(label=gettext_lazy("搜索"), required=False, max_length=100)
@@ -35,9 +32,7 @@ class QueueFilters(forms.Form):
         self.fields["state"].choices = [("", _("全部"))] + [
             (s.name, s.label) for s in workflow.states.values()
         ]
-        self.fields["region"].queryset = scoped(
-            Region.objects.filter(level__in=[Level.TOWNSHIP, Level.VILLAGE]), request, ""
-        ).order_by("code")
+        self.fields["region"].bind(request)
 
 
 def _in_workflow_order(workflow):

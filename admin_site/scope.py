@@ -64,3 +64,14 @@ def get_in_scope_or_404(queryset, request, field: str = "region", **lookup):
         return scoped(queryset, request, field).get(**lookup)
     except queryset.model.DoesNotExist:
         raise Http404 from None
+
+
+def filter_regions(request):
+    """The regions a filter offers: the townships in scope, or — for someone whose scope is one
+    township or less — its villages. Short whatever the user's level, so the form stays cheap."""
+    from roles.models import Level, Region
+
+    townships = scoped(Region.objects.filter(level=Level.TOWNSHIP), request, "").order_by("code")
+    if len(townships[:2]) > 1:
+        return townships
+    return scoped(Region.objects.filter(level=Level.VILLAGE), request, "").order_by("code")

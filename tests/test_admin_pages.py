@@ -74,6 +74,7 @@ def people_for_v12(county, people):
 
 def test_the_queue_costs_the_same_queries_at_10_and_200_rows(client, people, county):
     client.force_login(people.cadre)
+    client.get(reverse("admin:queue"))  # warm the process-wide caches (content types)
     counts = {}
     for rows in (10, 200):
         while ProjectApplication.objects.count() < rows:
@@ -257,3 +258,17 @@ def test_changelists_cost_the_same_queries_at_10_and_200_rows(
         assert response.status_code == 200
         counts[rows] = len(ctx.captured_queries)
     assert counts[10] == counts[200], counts
+
+
+def test_the_region_filter_offers_a_short_list_and_accepts_any_region_in_scope(
+    client, people, county
+):
+    client.force_login(people.approver)
+    url = reverse("admin:queue")
+    form = client.get(url, {"workflow": "project_library"}).context["form"]
+    offered = [code for code, _name in form.fields["region"].widget.choices if code]
+    assert offered == [county.t1.code, county.t2.code]  # townships, not every village
+    response = client.get(url, {"workflow": "project_library", "region": county.v21.code})
+    assert response.context["form"].is_valid()
+    response = client.get(url, {"workflow": "project_library", "region": county.other_village.code})
+    assert "请选择您辖区内的乡镇或村" in response.content.decode()

@@ -68,7 +68,7 @@ class ProjectApplication(MeetingRecord, WorkflowCase):
     class Meta:
         verbose_name = _("项目申报")
         verbose_name_plural = _("项目申报")
-        # (region, state) answers the queues region by region; (state, state_since) the overdue lists.
+        # (region, state) answers the queues region by region; (state, state_since) overdue lists.
         indexes = [
             models.Index(fields=["state", "state_since"]),
             models.Index(fields=["region", "state"]),
