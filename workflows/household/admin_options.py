@@ -84,12 +84,17 @@ class HouseholdAdmin(admin.ModelAdmin):
 class HouseholdCaseAdmin(admin.ModelAdmin):
     # Opened from the household list (申请识别/拟退出), which checks the household's standing.
     addable = False
+    # A case stays with the household and year it opened; its meeting comes through 民主评议.
+    readonly_fields = [
+        "household", "year", "meeting_date", "representatives_total", "attendees", "votes_for",
+        "minutes",
+    ]  # fmt: skip
 
     list_display = ["household", "year", "region", "state", "state_since"]
     list_filter = ["state", "year"]
     search_fields = ["household__head_name", "household__number", "region__name"]
     list_select_related = ["household", "region"]
-    raw_id_fields = ["household", "region"]
+    raw_id_fields = ["region"]
 
 
 class PovertyLineAdmin(admin.ModelAdmin):
