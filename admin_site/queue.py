@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -136,22 +136,40 @@ def queue_view(request):
 
 
 def _bulk(request, model, form):
-    """One action with one comment on the selected cases, each checked and audited on its own."""
+    """One action with one comment on the selected cases, each checked and audited on its own;
+    the result is shown after a redirect, so reloading it does not act again."""
     ids = [int(pk) for pk in request.POST.getlist("selected") if pk.isdigit()]
     cases = list(_filtered(request, model, form).filter(pk__in=ids).order_by("state_since", "pk"))
     action = request.POST.get("action", "")
     result = perform_bulk(cases, action, request.user, comment=request.POST.get("comment", ""))
-    missing = len(ids) - len(cases)
+    request.session[BULK_RESULT] = {
+        "action": str(model.workflow.action_label(action)),
+        "workflow": model.workflow.name,
+        "done": [f"{case}：{case.state_label}" for case, _entry in result.done],
+        "refused": [(str(case), [str(r) for r in reasons]) for case, reasons in result.refused],
+        "missing": len(ids) - len(cases),
+    }
+    return redirect("admin:queue_bulk_result")
+
+
+BULK_RESULT = "jingzhun_bulk_result"
+
+
+def bulk_result_view(request):
+    result = request.session.pop(BULK_RESULT, None)
+    if result is None:
+        return redirect("admin:queue")
     context = {
         **admin.site.each_context(request),
         "title": _("批量办理结果"),
         "result": result,
-        "missing": missing,
-        "action": model.workflow.action_label(action),
-        "back": f"{reverse('admin:queue')}?workflow={model.workflow.name}",
+        "back": f"{reverse('admin:queue')}?workflow={result['workflow']}",
     }
     return render(request, "admin/jingzhun/bulk_result.html", context)
 
 
 def urls(wrap):
-    return [path("queue/", wrap(queue_view), name="queue")]
+    return [
+        path("queue/", wrap(queue_view), name="queue"),
+        path("queue/result/", wrap(bulk_result_view), name="queue_bulk_result"),
+    ]

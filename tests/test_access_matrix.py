@@ -79,6 +79,8 @@ def expected(name: str, role: str, inside: bool) -> int:
     """The status a person with ``role`` gets from the URL ``name`` (GET)."""
     if name in ("queue", "dashboard", "ledgers", "ledger_households", "ledger_projects"):
         return 200
+    if name == "queue_bulk_result":
+        return 302  # shown once after a bulk action; otherwise back to the queue
     if name.startswith("inspector"):
         if role not in INSPECTORS:
             return 403

@@ -107,11 +107,15 @@ def test_bulk_approval_from_the_queue_reports_done_and_refused(client, people, c
             "action": "county_approve",
             "comment": "同意",
         },
+        follow=True,
     )
+    assert response.redirect_chain[-1][0] == reverse("admin:queue_bulk_result")
     page = response.content.decode()
     assert "完成 3 件，未完成 1 件" in page
     assert "至少填写一项绩效目标" in page
     assert set(ProjectApplication.objects.filter(state="county_notice")) == set(ready)
+    reload = client.get(reverse("admin:queue_bulk_result"))  # reloading acts on nothing again
+    assert reload.status_code == 302 and reload["Location"] == reverse("admin:queue")
 
 
 def test_the_case_page_shows_actions_reasons_and_the_timeline(client, people, project):
