@@ -19,7 +19,7 @@ from approvals.exceptions import PermissionDenied as ActionDenied
 from approvals.models import AuditEntry
 from approvals.notices import running_notice
 from roles.catalogue import Role
-from roles.scope import roles_held
+from roles.scope import region_filter, roles_held
 
 from .scope import acting_roles, is_auditor_only
 from .scoping import ScopedAdmin
@@ -97,14 +97,10 @@ class CaseAdmin(ScopedAdmin):
         fixed = [*super().get_readonly_fields(request, obj), *self.engine_fields]
         return [*fixed, "region"] if obj else fixed
 
-    def _creator_roles(self):
-        workflow = self.model.workflow
-        return {r for t in workflow.transitions_from(workflow.initial) for r in t.roles}
-
     def has_add_permission(self, request):
         if not getattr(self, "addable", True):
             return False
-        return bool(self._creator_roles() & set(acting_roles(request)))
+        return bool(set(self.model.workflow.creators()) & set(acting_roles(request)))
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
@@ -115,9 +111,9 @@ class CaseAdmin(ScopedAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "region" and not request.user.is_superuser:
-            from roles.scope import region_filter
-
-            prefixes = {p for r in self._creator_roles() for p in acting_roles(request).get(r, [])}
+            prefixes = {
+                p for r in self.model.workflow.creators() for p in acting_roles(request).get(r, [])
+            }
             field.queryset = field.queryset.filter(region_filter(prefixes, ""))
         return field
 

@@ -26,6 +26,7 @@ from approvals.calendar import is_working_day
 from approvals.models import NoticePeriod
 from approvals.registry import workflow_models
 from roles.models import SIGNIFICANT_DIGITS, Level, Region, ancestor_codes
+from roles.scope import region_filter
 from workflows.household.figures import village_figures
 from workflows.household.models import VillagePopulation
 
@@ -63,10 +64,7 @@ class Area:
         return SIGNIFICANT_DIGITS[self.child_level or Level.VILLAGE]
 
     def filter(self, queryset, field: str = "region"):
-        if not self.prefix:
-            return queryset
-        lookup = f"{field}__code__startswith" if field else "code__startswith"
-        return queryset.filter(**{lookup: self.prefix})
+        return queryset.filter(region_filter([self.prefix], field)) if self.prefix else queryset
 
 
 def region_of_prefix(prefix: str) -> str:

@@ -309,9 +309,7 @@ def open_case(case, user, comment: str = "", data: dict | None = None):
     """Save a new case (built by code or a form) in its first state, as someone who may act on
     it there. The opening is the first entry of the case's audit trail."""
     workflow = workflow_of(case)
-    roles = dict.fromkeys(
-        r for t in workflow.transitions_from(workflow.initial) for r in _acting_roles(t)
-    )
+    roles = [r for r in workflow.creators() if r not in READ_ONLY_ROLES]
     held = roles_held(user, case.region, roles)
     if not held:
         raise PermissionDenied(

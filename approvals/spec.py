@@ -172,6 +172,11 @@ class Workflow:
     def action_label(self, name: str) -> str:
         return next((t.label for t in self.transitions if t.name == name), name)
 
+    def creators(self) -> tuple[str, ...]:
+        """Roles that may open a case: those with a step to take in its first state, in order."""
+        roles = (r for t in self.transitions_from(self.initial) for r in t.roles)
+        return tuple(dict.fromkeys(r for r in roles if r != SYSTEM_ROLE))
+
     def editors(self, state: str) -> set[str]:
         """Roles that may correct a case's record in ``state``: those with a step of their own to
         take there (resolving objections and the timer's close do not count)."""
