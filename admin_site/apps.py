@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
-from .checks import audit_key_is_strong
+from .checks import audit_key_is_strong, site_role_cannot_disarm_the_trail
 
 
 class AdminSiteConfig(AppConfig):
@@ -14,3 +14,9 @@ class AdminSiteConfig(AppConfig):
 
         register_procedures()
         checks.register(audit_key_is_strong, checks.Tags.security, deploy=True)
+        checks.register(
+            site_role_cannot_disarm_the_trail,
+            checks.Tags.security,
+            checks.Tags.database,
+            deploy=True,
+        )

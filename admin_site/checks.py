@@ -1,13 +1,16 @@
 """Deployment checks of our own (``manage.py check --deploy``), beside Django's.
 
 The audit key is what makes the trail's HMAC chain worth anything: with a short or published key
-anyone who can write the database can re-sign an edited entry and ``verify_audit`` says OK.
+anyone who can write the database can re-sign an edited entry and ``verify_audit`` says OK. The
+append-only trigger is worth as much as the site's database role is not the table's owner.
 """
 
 from django.conf import settings
-from django.core.checks import Error
+from django.core import checks
+from django.db import connections
 
 from admin_site import published_keys
+from approvals.database_roles import disarmable_append_only_tables
 
 AUDIT_KEY_MIN_BYTES = 32
 
@@ -29,4 +32,27 @@ def audit_key_is_strong(app_configs=None, **kwargs):
         "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`, and keep it out of "
         "the database and its backups."
     )
-    return [Error(problem, hint=hint, id="admin_site.E001")]
+    return [checks.Error(problem, hint=hint, id="admin_site.E001")]
+
+
+def site_role_cannot_disarm_the_trail(app_configs=None, databases=None, **kwargs):
+    """Warn when the site connects to PostgreSQL as the audit table's owner or as a superuser
+    (``check --deploy --database default``, run with the site's own DATABASE_URL)."""
+    warnings = []
+    for alias in databases or []:
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        with connection.cursor() as cursor:
+            owned = disarmable_append_only_tables(cursor)
+        if owned:
+            warnings.append(
+                checks.Warning(
+                    f"The site connects to database '{alias}' as a role that may alter "
+                    f"{', '.join(owned)}: it could disable the audit trail's trigger.",
+                    hint="Run the site as a runtime role (manage.py grant_runtime_role): "
+                    "see 'Database roles' in docs/operations.md.",
+                    id="admin_site.W002",
+                )
+            )
+    return warnings

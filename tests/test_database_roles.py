@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from admin_site.checks import site_role_cannot_disarm_the_trail
 from approvals.models import AuditEntry
 from tests.test_audit import trail, verify  # noqa: F401  (trail is a fixture)
 
@@ -118,3 +119,28 @@ def test_a_superuser_or_a_missing_role_is_refused(concurrent_db):
         call_command("grant_runtime_role", superuser, stdout=io.StringIO())
     with pytest.raises(CommandError, match="createuser"):
         call_command("grant_runtime_role", "jz_no_such_role", stdout=io.StringIO())
+
+
+def check_deploy():
+    out = io.StringIO()
+    call_command(
+        "check", "--deploy", "--database", "default", "--fail-level", "CRITICAL",
+        stdout=out, stderr=out,
+    )  # fmt: skip
+    return out.getvalue()
+
+
+def test_the_deployment_check_warns_while_the_site_could_disarm_the_trail(runtime_role):
+    name, _password = runtime_role
+    call_command("grant_runtime_role", name, stdout=io.StringIO())
+    assert "admin_site.W002" in check_deploy()  # the test database's superuser owns the tables
+    as_owner = site_role_cannot_disarm_the_trail(databases=["default"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET ROLE {name}")
+        try:
+            as_runtime = site_role_cannot_disarm_the_trail(databases=["default"])
+        finally:
+            cursor.execute("RESET ROLE")
+    assert [warning.id for warning in as_owner] == ["admin_site.W002"]
+    assert "approvals_auditentry" in as_owner[0].msg
+    assert as_runtime == []

@@ -7,19 +7,13 @@ append-only ones (models with ``append_only = True``). Run it as the owner after
 ``migrate``; running it again brings the grants back to exactly these.
 """
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from approvals.database_roles import append_only_tables
+
 ORDINARY = "SELECT, INSERT, UPDATE, DELETE"
 APPEND_ONLY = "SELECT, INSERT"
-
-
-def append_only_tables():
-    """The tables of the models marked ``append_only``: the audit trail."""
-    return {
-        model._meta.db_table for model in apps.get_models() if getattr(model, "append_only", False)
-    }
 
 
 class Command(BaseCommand):
