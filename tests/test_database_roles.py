@@ -5,6 +5,7 @@ Each test creates a throwaway role in the test database's cluster, grants it wha
 """
 
 import io
+import re
 import secrets
 
 import psycopg
@@ -54,8 +55,20 @@ def runtime(runtime_role, trail):  # noqa: F811
         "ALTER TABLE approvals_auditentry DISABLE TRIGGER USER",
         "DROP TRIGGER approvals_auditentry_no_update_delete ON approvals_auditentry",
         "ALTER TABLE approvals_auditentry OWNER TO CURRENT_USER",
+        "DROP TABLE approvals_auditentry",
+        "CREATE OR REPLACE FUNCTION approvals_audit_append_only() RETURNS trigger "
+        "AS $$ BEGIN RETURN OLD; END $$ LANGUAGE plpgsql",
     ],
-    ids=["update", "delete", "truncate", "disable-trigger", "drop-trigger", "take-ownership"],
+    ids=[
+        "update",
+        "delete",
+        "truncate",
+        "disable-trigger",
+        "drop-trigger",
+        "take-ownership",
+        "drop-table",
+        "replace-trigger-function",
+    ],
 )
 def test_the_runtime_role_cannot_change_or_unguard_the_trail(runtime, sql):
     before = AuditEntry.objects.count()
@@ -98,17 +111,43 @@ def test_the_runtime_role_reads_and_writes_ordinary_tables_and_later_ones(runtim
             cursor.execute("DROP TABLE jz_later")
 
 
-def test_a_role_that_owns_a_table_is_refused(runtime_role):
+@pytest.mark.parametrize(
+    ("create", "give", "drop", "named"),
+    [
+        (
+            "CREATE TABLE jz_owned (x int)",
+            "ALTER TABLE jz_owned OWNER TO {role}",
+            "DROP TABLE jz_owned",
+            "jz_owned",
+        ),
+        (
+            "CREATE FUNCTION jz_owned() RETURNS int AS 'SELECT 1' LANGUAGE sql",
+            "ALTER FUNCTION jz_owned() OWNER TO {role}",
+            "DROP FUNCTION jz_owned()",
+            "jz_owned()",
+        ),
+        (
+            "SELECT 1",
+            "ALTER SCHEMA public OWNER TO {role}",
+            "ALTER SCHEMA public OWNER TO {previous}",
+            "schema public",
+        ),
+    ],
+    ids=["table", "function", "schema"],
+)
+def test_a_role_that_owns_anything_is_refused(runtime_role, create, give, drop, named):
     name, _password = runtime_role
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE jz_owned_by_runtime (x int)")
-        cursor.execute(f"ALTER TABLE jz_owned_by_runtime OWNER TO {name}")
+        cursor.execute("SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'public'")
+        (previous,) = cursor.fetchone()
+        cursor.execute(create)
+        cursor.execute(give.format(role=name))
     try:
-        with pytest.raises(CommandError, match="owns jz_owned_by_runtime"):
+        with pytest.raises(CommandError, match=rf"owns {re.escape(named)}"):
             call_command("grant_runtime_role", name, stdout=io.StringIO())
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("DROP TABLE jz_owned_by_runtime")
+            cursor.execute(drop.format(previous=previous))
 
 
 def test_a_superuser_or_a_missing_role_is_refused(concurrent_db):

@@ -44,25 +44,37 @@ class Command(BaseCommand):
         )
 
     def _refuse_unsuitable(self, cursor, role):
-        """A role that is missing, a superuser, or owns a table would make the grants pointless."""
+        """A role that is missing, a superuser, or owns anything would make the grants pointless."""
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = %s", [role])
         found = cursor.fetchone()
         if found is None:
             raise CommandError(f"There is no database role {role}: create it first (createuser).")
         if found[0]:
             raise CommandError(f"{role} is a superuser, whom no privilege binds: use another role.")
-        cursor.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
-            "AND tableowner = %s ORDER BY tablename",
-            [role],
-        )
-        owned = [name for (name,) in cursor.fetchall()]
+        owned = self._owned_by(cursor, role)
         if owned:
             raise CommandError(
-                f"{role} owns {', '.join(owned)}, so it could alter them and disable the audit "
-                f"trigger. Make the migration role their owner first "
+                f"{role} owns {', '.join(owned)}, so it could drop or alter the audit trail or "
+                f"disable its trigger. Make the migration role the owner first "
                 f"(REASSIGN OWNED BY {role} TO <owner>, as a superuser)."
             )
+
+    def _owned_by(self, cursor, role):
+        """What in the current schema the role owns: the schema (whose owner may drop any table in
+        it), tables, sequences, views and functions (the trigger's function among them)."""
+        cursor.execute(
+            "SELECT 'schema ' || nspname FROM pg_namespace "
+            "WHERE nspname = current_schema() AND pg_has_role(%(role)s, nspowner, 'USAGE') "
+            "UNION ALL SELECT c.relname FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema() "
+            "WHERE c.relkind IN ('r', 'p', 'S', 'v', 'm') "
+            "AND c.relowner = (SELECT oid FROM pg_roles WHERE rolname = %(role)s) "
+            "UNION ALL SELECT p.proname || '()' FROM pg_proc p "
+            "JOIN pg_namespace n ON n.oid = p.pronamespace AND n.nspname = current_schema() "
+            "WHERE p.proowner = (SELECT oid FROM pg_roles WHERE rolname = %(role)s) ORDER BY 1",
+            {"role": role},
+        )
+        return [name for (name,) in cursor.fetchall()]
 
     def _statements(self, role, schema, tables, guarded):
         grantee, schema = connection.ops.quote_name(role), connection.ops.quote_name(schema)
