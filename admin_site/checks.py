@@ -2,7 +2,7 @@
 
 The audit key is what makes the trail's HMAC chain worth anything: with a short or published key
 anyone who can write the database can re-sign an edited entry and ``verify_audit`` says OK. The
-append-only trigger is worth as much as the site's database role is not the table's owner.
+append-only trigger binds the site only if the site's database role does not own the table.
 """
 
 from django.conf import settings
