@@ -52,7 +52,7 @@ def race(work, count):
 
 def admin_form_data(response) -> dict:
     """What an admin change page would post back unchanged: the record's form and every inline
-    formset, with their management forms."""
+    formset's existing rows (no blank extra rows), with their management forms."""
 
     def values(form) -> dict:
         data = {}
@@ -71,6 +71,7 @@ def admin_form_data(response) -> dict:
     for inline in response.context["inline_admin_formsets"]:
         formset = inline.formset
         data.update(values(formset.management_form))
+        data[f"{formset.prefix}-TOTAL_FORMS"] = formset.initial_form_count()
         for form in formset.initial_forms:
             data.update(values(form))
     return data
