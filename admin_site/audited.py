@@ -22,6 +22,16 @@ from .timeline import kind_label, timeline
 REFUSED, UNCHANGED = "refused", "unchanged"
 
 
+def edit_refusals(request, obj) -> list[str]:
+    """Why the user may not edit ``obj`` now, asked once per request (the admin asks for every
+    inline and button)."""
+    asked = request.__dict__.setdefault("_jingzhun_edit_refusals", {})
+    key = (type(obj), obj.pk)
+    if key not in asked:
+        asked[key] = edits.refusals(obj, request.user)
+    return asked[key]
+
+
 def row_edits(formsets) -> list[edits.RowEdit]:
     """What the inline forms changed, unsaved, in the order Django's own saving follows."""
     rows = []
@@ -81,7 +91,7 @@ class RecordAdmin(AuditedEdits, ScopedAdmin):
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return request.user.is_superuser or bool(acting_roles(request))
-        return not edits.refusals(obj, request.user)
+        return not edit_refusals(request, obj)
 
     def save_model(self, request, obj, form, change):
         """Saved with its inline rows in ``save_related``, as one audited creation or edit."""
@@ -98,7 +108,7 @@ class RecordAdmin(AuditedEdits, ScopedAdmin):
             "record": record,
             "kind": kind_label(record),
             "timeline": timeline(record),
-            "edit_refusals": edits.refusals(record, request.user),
+            "edit_refusals": edit_refusals(request, record),
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, context)

@@ -13,14 +13,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals import available_actions, edits, evidence, open_case, perform
+from approvals import available_actions, evidence, open_case, perform
 from approvals.diffs import parent_link
 from approvals.exceptions import ConflictError, TransitionNotAllowed
 from approvals.exceptions import PermissionDenied as ActionDenied
 from approvals.notices import running_notice
 from roles.scope import region_filter
 
-from .audited import AuditedEdits
+from .audited import AuditedEdits, edit_refusals
 from .scope import acting_roles, is_auditor_only
 from .scoping import ScopedAdmin
 from .timeline import action_label, timeline
@@ -81,7 +81,7 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return bool(acting_roles(request))
-        return not edits.refusals(obj, request.user)
+        return not edit_refusals(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
