@@ -209,6 +209,8 @@ class AuditEntry(models.Model):
     hash = models.CharField(max_length=64)
 
     objects = AuditEntryQuerySet.as_manager()
+    # The site's runtime database role may only insert and read (manage.py grant_runtime_role).
+    append_only = True
 
     class Meta:
         verbose_name = _("审计记录")
