@@ -17,7 +17,7 @@ from approvals import available_actions, evidence, open_case, perform, record_ed
 from approvals.exceptions import ConflictError, TransitionNotAllowed
 from approvals.exceptions import PermissionDenied as ActionDenied
 from approvals.models import AuditEntry
-from approvals.notices import running_notice
+from approvals.notices import objections_of, running_notice
 from roles.catalogue import Role
 from roles.scope import region_filter, roles_held
 
@@ -48,6 +48,18 @@ def evidence_in(data) -> list[tuple[str, str]]:
     ]
 
 
+def objection_in(data) -> dict | None:
+    """The objection an entry records (filed, upheld or dismissed): who, what, the contact
+    masked, as the trail keeps it."""
+    if not isinstance(data, dict) or "objector" not in data:
+        return None
+    return {
+        "name": str(data["objector"]),
+        "text": str(data.get("objection_text", "")),
+        "contact": str(data.get("objector_contact", "")),
+    }
+
+
 def timeline(case):
     """The case's audit trail as rows a person reads: who, as what, did what, from → to."""
     workflow = case.workflow
@@ -61,6 +73,7 @@ def timeline(case):
                 "from_state": workflow.state_label(entry.from_state) if entry.from_state else "",
                 "to_state": workflow.state_label(entry.to_state),
                 "files": evidence_in(entry.data),
+                "objection": objection_in(entry.data),
             }
         )
     return rows
@@ -158,7 +171,7 @@ class CaseAdmin(ScopedAdmin):
             "inputs": _inputs_by_action(case.workflow),
             "notice": notice,
             "notice_left": notice and notice.remaining(timezone.now()),
-            "objections": list(notice.objections.all()) if notice else [],
+            "objections": objections_of(case, request.user),
             "timeline": timeline(case),
             "act_url": reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_act", args=[case.pk]

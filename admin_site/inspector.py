@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from approvals import audit
 from approvals.models import AuditEntry, SecurityEvent
+from approvals.notices import objections_of
 from approvals.registry import workflow_models
 from roles.models import Region
 
@@ -172,6 +173,7 @@ def object_view(request, content_type_id, object_id):
         "title": _("办理记录：%(case)s") % {"case": case},
         "case": case,
         "rows": rows,
+        "objections": objections_of(case),
         "problem": problem,
         "head": (case.audit_count, case.audit_head),
     }

@@ -48,3 +48,9 @@ def race(work, count):
     for t in threads:
         t.join()
     return results
+
+
+def resolve(case, user, objection, upheld=False, comment="已核实"):
+    """Uphold or dismiss ``objection`` on ``case`` as ``user``, with a reason."""
+    action = "uphold_objection" if upheld else "dismiss_objection"
+    return perform(case, action, user, comment=comment, data={"objection": objection.pk})
