@@ -54,3 +54,9 @@ def resolve(case, user, objection, upheld=False, comment="已核实"):
     """Uphold or dismiss ``objection`` on ``case`` as ``user``, with a reason."""
     action = "uphold_objection" if upheld else "dismiss_objection"
     return perform(case, action, user, comment=comment, data={"objection": objection.pk})
+
+
+def objections_table(page: str) -> str:
+    """The table of a case's objections on a page (empty if there is none)."""
+    start = page.find('<table id="objections">')
+    return page[start : page.index("</table>", start)] if start >= 0 else ""

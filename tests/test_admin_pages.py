@@ -11,6 +11,7 @@ from django.urls import reverse
 from approvals.models import AuditEntry
 from approvals.notices import close_due_notices, file_objection, running_notice
 from tests.factories import ProjectApplicationFactory
+from tests.helpers import objections_table
 from workflows.project_library.demo import MEETING, advance
 from workflows.project_library.models import ProjectApplication
 
@@ -294,9 +295,9 @@ def test_objections_stay_on_the_case_page_after_the_notice_closes(client, people
     project.refresh_from_db()
     assert project.state == "township_review"
     client.force_login(people.reviewer)
-    page = client.get(change_url(project)).content.decode()
-    assert "村民甲" in page and "占用耕地" in page
-    assert "异议不成立" in page and "已协调解决" in page and "cadre" in page
+    table = objections_table(client.get(change_url(project)).content.decode())
+    assert "村民甲" in table and "占用耕地" in table
+    assert "异议不成立" in table and "已协调解决" in table and "cadre" in table
 
 
 @pytest.mark.parametrize(
