@@ -200,7 +200,7 @@ def verify_view(request):
             checked += 1
 
         for prefix in prefixes:
-            for problem in audit.verify(workflow_models().values(), prefix, on_object=tick):
+            for problem in audit.verify(audit.chained_models().values(), prefix, on_object=tick):
                 problems += 1
                 yield f"<li class='problem'>{escape(str(problem))}</li>"
             yield "<li>" + escape(_("已核验 %(count)d 件") % {"count": checked}) + "</li>"

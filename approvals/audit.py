@@ -12,15 +12,21 @@ import hmac
 import itertools
 import json
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 
 from . import clock
-from .models import AuditEntry
+from .models import AuditEntry, ChainedRecord
 
 HEAD_FIELDS = ["audit_count", "audit_head", "audit_seal"]
+
+
+def chained_models() -> dict[str, type]:
+    """Every concrete model that keeps an audit chain, by the name its entries carry."""
+    return {m.chain_name(): m for m in apps.get_models() if issubclass(m, ChainedRecord)}
 
 
 def _key() -> bytes:
@@ -83,7 +89,7 @@ def prepare(
         content_type=ct,
         object_id=case.pk,
         seq=case.audit_count + 1,
-        workflow=case.workflow.name,
+        workflow=case.chain_name(),
         action=action,
         from_state=from_state,
         to_state=to_state,

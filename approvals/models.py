@@ -57,12 +57,33 @@ class Policy(models.Model):
         )
 
 
-class WorkflowCase(ConcurrentTransitionMixin, models.Model):
+class ChainedRecord(models.Model):
+    """A record with an audit chain of its own: cases, and the data decisions rest on.
+
+    The head of the chain (entry count, last hash and a seal over both) lives on the row, outside
+    the entry table, so a cut-off tail shows. A subclass has a ``region`` (the entries' region)
+    and may name its chain with ``chain_name()`` (the entries' ``workflow``); ``verify_audit``
+    checks every concrete subclass.
+    """
+
+    audit_count = models.PositiveIntegerField(default=0, editable=False)
+    audit_head = models.CharField(max_length=64, blank=True, editable=False)
+    audit_seal = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def chain_name(cls) -> str:
+        """What this record's entries carry as their ``workflow``."""
+        return cls._meta.label_lower
+
+
+class WorkflowCase(ConcurrentTransitionMixin, ChainedRecord):
     """Base of every record that moves through a procedure.
 
     A subclass sets ``workflow = <Workflow>`` and ``state = workflow.state_field()``. The state
-    changes only through ``approvals.perform``. The head of the object's audit chain (entry count,
-    last hash and a seal over both) lives here, outside the entry table, so a cut-off tail shows.
+    changes only through ``approvals.perform``.
     """
 
     region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT)
@@ -70,9 +91,6 @@ class WorkflowCase(ConcurrentTransitionMixin, models.Model):
     policy = models.ForeignKey(
         Policy, verbose_name=_("政策版本"), null=True, blank=True, on_delete=models.PROTECT
     )
-    audit_count = models.PositiveIntegerField(default=0, editable=False)
-    audit_head = models.CharField(max_length=64, blank=True, editable=False)
-    audit_seal = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -81,6 +99,10 @@ class WorkflowCase(ConcurrentTransitionMixin, models.Model):
         if self._state.adding and self.policy_id is None:
             self.policy = Policy.current(self.workflow.name, self.region.code)
         super().save(*args, **kwargs)
+
+    @classmethod
+    def chain_name(cls) -> str:
+        return cls.workflow.name
 
     @property
     def state_label(self):

@@ -2,8 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from approvals.audit import verify
-from approvals.registry import workflow_models
+from approvals.audit import chained_models, verify
 
 
 class Command(BaseCommand):
@@ -14,15 +13,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--region", default="", help="only cases under this region code prefix")
-        parser.add_argument("--workflow", action="append", help="only these procedures")
+        parser.add_argument(
+            "--workflow",
+            action="append",
+            help="only these procedures (or chained records, by app_label.model)",
+        )
         parser.add_argument("--progress", type=int, default=0, help="report every N cases")
 
     def handle(self, *args, region, workflow, progress, **options):
-        models = workflow_models()
+        models = chained_models()
         if workflow:
             unknown = set(workflow) - set(models)
             if unknown:
-                raise CommandError(f"Unknown workflow: {', '.join(sorted(unknown))}")
+                raise CommandError(f"Unknown chain: {', '.join(sorted(unknown))}")
             models = {name: models[name] for name in workflow}
         checked = 0
 
