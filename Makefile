@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install demo test lint format bench clean
+.PHONY: install demo test lint format bench mutate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,5 +35,12 @@ bench: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[dev,bench]"
 	$(PY) -m bench.run
 
+# Mutation testing of approvals/ and roles/ (see docs/testing.md); slow, so not part of `make test`.
+# MUTANTS narrows it, e.g. make mutate MUTANTS='approvals.engine.x_perform*'
+mutate: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[dev,mutate]"
+	$(VENV)/bin/mutmut run $(MUTANTS)
+	$(VENV)/bin/mutmut results
+
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache mutants

@@ -4,12 +4,21 @@ import datetime
 from decimal import Decimal
 
 import factory
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 
-from approvals import create_case, edits
-from approvals.models import Policy, SecurityEvent
-from roles.models import Level, Region, RoleAssignment
+from approvals import create_case, edits, perform
+from approvals.models import AuditEntry, NoticePeriod, Objection, Policy, SecurityEvent
+from approvals.notices import file_objection, running_notice
+from roles.models import (
+    Level,
+    Region,
+    RegionGroupObjectPermission,
+    RegionUserObjectPermission,
+    RoleAssignment,
+)
 from tests.toy.models import ToyCase
 from workflows.household import idnumber
 from workflows.household.cases import apply_for_identification, propose_exit
@@ -70,6 +79,38 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory):
     valid_to = None
 
 
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Group
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"组{n}")
+
+
+class RegionPermissionFactory(factory.django.DjangoModelFactory):
+    """A django-guardian grant of seeing one region (to a user or a group: see below)."""
+
+    class Meta:
+        abstract = True
+
+    content_object = factory.SubFactory(RegionFactory)
+    permission = factory.LazyFunction(lambda: Permission.objects.get(codename="view_region"))
+
+
+class RegionUserObjectPermissionFactory(RegionPermissionFactory):
+    class Meta:
+        model = RegionUserObjectPermission
+
+    user = factory.SubFactory(UserFactory)
+
+
+class RegionGroupObjectPermissionFactory(RegionPermissionFactory):
+    class Meta:
+        model = RegionGroupObjectPermission
+
+    group = factory.SubFactory(GroupFactory)
+
+
 class PolicyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Policy
@@ -112,6 +153,52 @@ class ToyCaseFactory(factory.Factory):
     @classmethod
     def _build(cls, model_class, *, creator=None, **fields):
         return model_class(**fields)
+
+
+class AuditEntryFactory(factory.Factory):
+    """The opening entry of a new toy case, as the engine wrote it (the trail is append-only)."""
+
+    class Meta:
+        model = AuditEntry
+
+    case = factory.SubFactory(ToyCaseFactory)
+
+    @classmethod
+    def _create(cls, model_class, *, case):
+        return model_class.objects.for_object(case).get(seq=1)
+
+
+class NoticePeriodFactory(factory.Factory):
+    """The public notice of a toy case its township has just approved through the engine."""
+
+    class Meta:
+        model = NoticePeriod
+
+    region = factory.SubFactory(RegionFactory)
+
+    @classmethod
+    def _create(cls, model_class, *, region):
+        case = ToyCaseFactory(region=region)
+        perform(case, "submit", AuditEntry.objects.for_object(case).get(seq=1).actor)
+        reviewer = RoleAssignmentFactory(role="township_reviewer", region=region).user
+        perform(case, "approve", reviewer)
+        return running_notice(case)
+
+
+class ObjectionFactory(factory.Factory):
+    """An objection from the public, filed through ``file_objection`` on a running notice."""
+
+    class Meta:
+        model = Objection
+
+    notice = factory.SubFactory(NoticePeriodFactory)
+    name = "王某"
+    contact = "13900005678"
+    text = "该户家中有人在县城经商，收入超过标准。"
+
+    @classmethod
+    def _create(cls, model_class, *, notice, **fields):
+        return file_objection(ToyCase.objects.get(pk=notice.object_id), **fields)
 
 
 class ProjectApplicationFactory(factory.Factory):
@@ -294,3 +381,45 @@ class ExitCaseFactory(factory.Factory):
         if opener is None:
             opener = RoleAssignmentFactory(role="village_committee", region=household.region).user
         return propose_exit(household, opener, year)
+
+
+class AccessAttemptFactory(factory.django.DjangoModelFactory):
+    """A failed sign-in django-axes is counting."""
+
+    class Meta:
+        model = AccessAttempt
+
+    username = "cadre"
+    ip_address = "127.0.0.1"
+    user_agent = "test"
+    http_accept = "text/html"
+    path_info = "/admin/login/"
+    get_data = ""
+    post_data = "username=cadre"
+    failures_since_start = 1
+
+
+class AccessLogFactory(factory.django.DjangoModelFactory):
+    """A sign-in django-axes logged."""
+
+    class Meta:
+        model = AccessLog
+
+    username = "cadre"
+    ip_address = "127.0.0.1"
+    user_agent = "test"
+    http_accept = "text/html"
+    path_info = "/admin/login/"
+
+
+class AccessFailureLogFactory(factory.django.DjangoModelFactory):
+    """A failed sign-in django-axes logged."""
+
+    class Meta:
+        model = AccessFailureLog
+
+    username = "cadre"
+    ip_address = "127.0.0.1"
+    user_agent = "test"
+    http_accept = "text/html"
+    path_info = "/admin/login/"

@@ -14,6 +14,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from tests.factories import (
+    AccessAttemptFactory,
+    AccessFailureLogFactory,
+    AccessLogFactory,
     ExitCaseFactory,
     IdentificationCaseFactory,
     PolicyFactory,
@@ -40,6 +43,8 @@ ACTING = {r for r, _ in ROLES} - {"auditor", "county_admin"}
 PEOPLE_MODELS = {"auth_user", "roles_roleassignment"}
 POLICY_MODELS = {"household_povertyline", "approvals_policy"}
 SUPERUSER_ONLY = {"axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
+# Models that belong to no region: one object, tested as the inside one.
+NO_JURISDICTION = POLICY_MODELS | SUPERUSER_ONLY
 CREATORS = {
     "project_library_projectapplication": {"village_committee", "work_team"},
     "household_household": ACTING,
@@ -137,6 +142,9 @@ def world(county, people):
         ),
         "household_povertyline": (PovertyLineFactory(), None),
         "approvals_policy": (PolicyFactory(), None),
+        "axes_accessattempt": (AccessAttemptFactory(), None),
+        "axes_accesslog": (AccessLogFactory(), None),
+        "axes_accessfailurelog": (AccessFailureLogFactory(), None),
         "roles_region": (county.v11, county.other_village),
         "roles_roleassignment": (
             RoleAssignmentFactory(role="work_team", region=county.v12),
@@ -161,8 +169,12 @@ def url_for(name, world, inside):
         )
     match = re.fullmatch(r"(\w+?_\w+?)_(change|history|delete|act)", name)
     if match:
-        obj = world.objects.get(match.group(1), (None, None))[0 if inside else 1]
+        model = match.group(1)
+        if model not in world.objects:
+            raise AssertionError(f"no object of {model} to test {name} with: add one to world")
+        obj = world.objects[model][0 if inside else 1]
         if obj is None:
+            assert not inside and model in NO_JURISDICTION, f"no object of {model} for {name}"
             return None
         return reverse(f"admin:{name}", args=[obj.pk])
     return reverse(f"admin:{name}") if inside else None
@@ -200,6 +212,14 @@ def test_people_without_a_role_and_strangers_are_sent_to_log_in(client, world):
                 continue
             response = client.get(url)
             assert response.status_code == 302 and "/admin/login/" in response["Location"], name
+
+
+def test_every_registered_model_has_objects_to_test_its_urls_with(world):
+    registered = {f"{m._meta.app_label}_{m._meta.model_name}" for m in admin.site._registry}
+    assert registered - world.objects.keys() == set()
+    for name in site_urls():
+        for inside in (True, False):
+            url_for(name, world, inside)  # raises for an object URL it has nothing to test with
 
 
 def test_every_view_of_the_site_has_an_expectation():

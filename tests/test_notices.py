@@ -123,6 +123,7 @@ def test_a_dismissed_objection_resumes_the_period_for_the_time_left(noticed, peo
         assert notice.remaining() == datetime.timedelta(days=3)
     objection.refresh_from_db()
     assert (objection.status, objection.resolved_by) == ("dismissed", people.reviewer)
+    assert objection.resolved_at == start + datetime.timedelta(days=10)
     assert reload(noticed).state == "notice"
     with time_machine.travel(start + datetime.timedelta(days=12), tick=False):
         assert close_due_notices().closed == 0

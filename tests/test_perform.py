@@ -195,21 +195,36 @@ def test_bulk_acts_on_each_object_and_summarises(county, people):
     assert ToyCase.objects.get(pk=boom.pk).state == "review"
 
 
-def test_a_crash_inside_a_transition_changes_nothing(county, people):
-    boom = to_review(ToyCaseFactory(region=county.v11, creator=people.cadre, title="boom"), people)
+def test_a_crash_after_the_whole_step_was_written_changes_nothing(case, people, monkeypatch):
+    from approvals import notices
+    from approvals.models import NoticePeriod
+
+    to_review(case, people)
+    head = ToyCase.objects.get(pk=case.pk).audit_head
+    real = notices.after_step
+
+    def crash_after_writing(*args, **kwargs):
+        real(*args, **kwargs)  # the state UPDATE, the audit INSERT and the notice are written
+        raise RuntimeError("lost the connection after the last write")
+
+    monkeypatch.setattr(notices, "after_step", crash_after_writing)
     with pytest.raises(RuntimeError):
-        perform(boom, "approve", people.reviewer)
-    assert ToyCase.objects.get(pk=boom.pk).state == "review"
-    assert AuditEntry.objects.for_object(boom).count() == 2
+        perform(case, "approve", people.reviewer)
+    monkeypatch.undo()
+    fresh = ToyCase.objects.get(pk=case.pk)
+    assert (fresh.state, fresh.audit_count, fresh.audit_head) == ("review", 2, head)
+    assert AuditEntry.objects.for_object(case).count() == 2
+    assert NoticePeriod.objects.count() == 0
 
 
 def test_a_crash_inside_the_audit_write_changes_nothing(case, people, monkeypatch):
-    from approvals import audit
+    from approvals import statements
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(audit, "entry_hash", broken)
+    # Called once the UPDATE and the INSERT have run, on SQLite and PostgreSQL alike.
+    monkeypatch.setattr(statements, "_inserted", broken)
     with pytest.raises(OSError):
         perform(case, "submit", people.cadre)
     monkeypatch.undo()

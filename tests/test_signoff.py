@@ -2,7 +2,6 @@ import pytest
 
 from approvals import available_actions, perform
 from approvals.exceptions import TransitionNotAllowed
-from approvals.models import AuditEntry
 from tests.factories import RoleAssignmentFactory, ToyCaseFactory
 from tests.helpers import after_notice, to_notice
 from tests.toy.models import ToyCase
@@ -55,14 +54,18 @@ def test_a_second_person_of_the_same_party_does_not_complete_it(verifying, peopl
     assert err.value.reasons == ["您所持角色已由他人确认"]
 
 
-def test_confirmations_do_not_survive_a_return(county, people):
-    case = to_notice(ToyCaseFactory(region=county.v11, creator=people.cadre), people)
-    after_notice()
-    case = ToyCase.objects.select_related("region").get(pk=case.pk)
-    perform(case, "final_approve", people.approver)
-    perform(case, "verify", people.team)
-    entries = AuditEntry.objects.for_object(case).filter(action="verify")
-    assert entries.count() == 1
+def test_confirmations_do_not_survive_a_return(verifying, people):
+    perform(verifying, "verify", people.team)
+    perform(verifying, "return_to_approval", people.approver, comment="核实材料不全")
+    perform(verifying, "final_approve", people.approver)
+    assert verifying.state == "verification"
+    again = perform(verifying, "verify", people.cadre)
+    assert verifying.state == "verification"  # the work team's earlier word no longer counts
+    assert again.data["signoff"] == {"role": "village_committee", "waiting_for": ["work_team"]}
+    verify = next(a for a in available_actions(verifying, people.team) if a.name == "verify")
+    assert verify.allowed
+    perform(verifying, "verify", people.team)
+    assert verifying.state == "done"
 
 
 def test_effects_save_fields_with_the_step_and_reach_the_callers_copy(verifying):

@@ -112,6 +112,14 @@ TOY = Workflow(
             effects=(stamp_approval,),
         ),
         Transition(
+            "return_to_approval",
+            "退回审批",
+            ("verification",),
+            "approval",
+            ("county_approver",),
+            comment_required=True,
+        ),
+        Transition(
             "verify",
             "核实确认",
             ("verification",),

@@ -1,0 +1,33 @@
+"""Every model of the project has a factory in tests/factories.py."""
+
+import inspect
+
+import factory
+from django.apps import apps
+
+from tests import factories
+
+PROJECT_PACKAGES = ("approvals", "roles", "workflows", "admin_site", "tests")
+
+
+def project_models():
+    return [
+        model
+        for model in apps.get_models()
+        if model.__module__.split(".")[0] in PROJECT_PACKAGES
+        and not model._meta.abstract
+        and not model._meta.proxy
+    ]
+
+
+def factories_by_model():
+    return {
+        f._meta.model: f
+        for _, f in inspect.getmembers(factories, inspect.isclass)
+        if issubclass(f, factory.Factory) and f._meta.model is not None
+    }
+
+
+def test_every_model_of_the_project_has_a_factory():
+    missing = [m._meta.label for m in project_models() if m not in factories_by_model()]
+    assert missing == []
