@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from approvals import available_actions, evidence, open_case, perform, record_edit
+from approvals import available_actions, evidence, open_case, perform, record_edit, typed_input
 from approvals.exceptions import ConflictError, TransitionNotAllowed
 from approvals.exceptions import PermissionDenied as ActionDenied
-from approvals.models import AuditEntry
+from approvals.models import AuditEntry, Objection
 from approvals.notices import running_notice
 from roles.catalogue import Role
 from roles.scope import region_filter, roles_held
@@ -67,10 +67,14 @@ def timeline(case):
 
 
 def action_inputs(workflow, action: str, request) -> dict:
-    """The values entered with an action, as the action's data (a file becomes its SHA-256)."""
+    """The values entered with an action, as the action's data (a file becomes its SHA-256), text
+    in normal form and an objection's id only when it can be one."""
     data = {}
-    if request.POST.get("objection", "").isdigit():
-        data["objection"] = int(request.POST["objection"])
+    objection = typed_input.whole_number(
+        request.POST.get("objection", ""), *typed_input.column_range(Objection._meta.pk)
+    )
+    if objection is not None:
+        data["objection"] = objection
     transition = next((t for t in workflow.transitions if t.name == action), None)
     for field in transition.inputs if transition else ():
         if field.kind == "checkbox":
@@ -79,7 +83,8 @@ def action_inputs(workflow, action: str, request) -> dict:
             upload = request.FILES.get(field.name)
             data.update(evidence.as_data(field.name, evidence.store(upload)) if upload else {})
         else:
-            data[field.name] = request.POST.get(field.name, "").strip()
+            typed = request.POST.get(field.name, "")
+            data[field.name] = typed_input.prose(typed, multiline=field.kind == "textarea")
     return data
 
 
