@@ -139,7 +139,9 @@ def _as_logged(action) -> str:
 
 def _not_available(workflow: Workflow, action: str, state: str | None) -> TransitionNotAllowed:
     if state is None:
-        return TransitionNotAllowed([_("没有“%(action)s”这项操作") % {"action": _as_logged(action)}])
+        return TransitionNotAllowed(
+            [_("没有“%(action)s”这项操作") % {"action": _as_logged(action)}]
+        )
     return TransitionNotAllowed(
         [
             _("当前状态“%(state)s”不能执行“%(action)s”")

@@ -100,7 +100,7 @@ class Household(models.Model):
         causes = self.other_causes
         if not isinstance(causes, list) or not all(isinstance(c, str) for c in causes):
             raise ValidationError(
-                {"other_causes": _("其他致贫原因应是致贫原因目录中的若干项，例如 [\"illness\"]")}
+                {"other_causes": _('其他致贫原因应是致贫原因目录中的若干项，例如 ["illness"]')}
             )
         if set(causes) - set(Cause.values):
             raise ValidationError({"other_causes": _("致贫原因不在目录中")})
