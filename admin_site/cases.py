@@ -13,10 +13,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals import available_actions, evidence, open_case, perform
+from approvals import available_actions, evidence, open_case, perform, typed_input
 from approvals.diffs import parent_link
 from approvals.exceptions import ConflictError, TransitionNotAllowed
 from approvals.exceptions import PermissionDenied as ActionDenied
+from approvals.models import Objection
 from approvals.notices import objections_of, running_notice
 from roles.scope import region_filter
 
@@ -27,10 +28,14 @@ from .timeline import action_label, timeline
 
 
 def action_inputs(workflow, action: str, request) -> dict:
-    """The values entered with an action, as the action's data (a file becomes its SHA-256)."""
+    """The values entered with an action, as the action's data (a file becomes its SHA-256), text
+    in normal form and an objection's id only when it can be one."""
     data = {}
-    if request.POST.get("objection", "").isdigit():
-        data["objection"] = int(request.POST["objection"])
+    objection = typed_input.whole_number(
+        request.POST.get("objection", ""), *typed_input.column_range(Objection._meta.pk)
+    )
+    if objection is not None:
+        data["objection"] = objection
     transition = next((t for t in workflow.transitions if t.name == action), None)
     for field in transition.inputs if transition else ():
         if field.kind == "checkbox":
@@ -39,7 +44,8 @@ def action_inputs(workflow, action: str, request) -> dict:
             upload = request.FILES.get(field.name)
             data.update(evidence.as_data(field.name, evidence.store(upload)) if upload else {})
         else:
-            data[field.name] = request.POST.get(field.name, "").strip()
+            typed = request.POST.get(field.name, "")
+            data[field.name] = typed_input.prose(typed, multiline=field.kind == "textarea")
     return data
 
 

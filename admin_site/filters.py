@@ -6,9 +6,10 @@ from django.utils.translation import gettext as _
 from roles.models import Region
 
 from .scope import filter_regions, in_scope
+from .typed_fields import CodeField
 
 
-class RegionFilterField(forms.CharField):
+class RegionFilterField(CodeField):
     """A region code: offered as a short list (see ``filter_regions``), accepted for any region
     in the user's scope (a village below a listed township too, e.g. from a link)."""
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from approvals import audit
+from approvals import audit, typed_input
 from approvals.models import AuditEntry, SecurityEvent
 from approvals.notices import objections_of
 from approvals.registry import workflow_models
@@ -27,6 +27,7 @@ from .exports import CsvRows
 from .filters import RegionFilterField
 from .scope import in_scope, scoped, visible_prefixes
 from .timeline import ENGINE_ACTIONS, ROLE_LABELS, action_label, kind_label, timeline
+from .typed_fields import CodeField
 
 PAGE_SIZE = 50
 CSV_CHUNK = 2000
@@ -48,7 +49,7 @@ def _inspector(view):
 class AuditSearch(forms.Form):
     region = RegionFilterField(label=gettext_lazy("区划"), required=False)
     workflow = forms.ChoiceField(label=gettext_lazy("流程"), required=False)
-    actor = forms.CharField(label=gettext_lazy("操作人用户名"), required=False, max_length=150)
+    actor = CodeField(label=gettext_lazy("操作人用户名"), required=False, max_length=150)
     role = forms.ChoiceField(label=gettext_lazy("角色"), required=False)
     action = forms.ChoiceField(label=gettext_lazy("操作"), required=False)
     state = forms.ChoiceField(label=gettext_lazy("新状态"), required=False)
@@ -188,7 +189,7 @@ def object_view(request, content_type_id, object_id):
 @_inspector
 def verify_view(request):
     """Verify every chain under a region, streaming progress so a long run shows it is alive."""
-    code = request.GET.get("region", "")
+    code = typed_input.code(request.GET.get("region", ""))
     region = Region.objects.filter(code=code).first() if code else None
     if region is not None and not in_scope(request, region):
         raise Http404
@@ -222,7 +223,7 @@ def verify_view(request):
 
 class SecuritySearch(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("类型"), required=False)
-    user = forms.CharField(label=gettext_lazy("用户名"), required=False, max_length=150)
+    user = CodeField(label=gettext_lazy("用户名"), required=False, max_length=150)
     since = forms.DateField(label=gettext_lazy("起始日期"), required=False)
     until = forms.DateField(label=gettext_lazy("截止日期"), required=False)
 

@@ -16,6 +16,7 @@ from approvals.registry import workflow_models
 
 from .filters import RegionFilterField
 from .scope import acting_roles, held_roles
+from .typed_fields import LineField, bounded_ids
 
 PAGE_SIZE = 50
 
@@ -25,7 +26,7 @@ class QueueFilters(forms.Form):
     region = RegionFilterField(label=gettext_lazy("乡镇/村"), required=False)
     since = forms.DateField(label=gettext_lazy("进入本环节不早于"), required=False)
     until = forms.DateField(label=gettext_lazy("进入本环节不晚于"), required=False)
-    q = forms.CharField(label=gettext_lazy("搜索"), required=False, max_length=100)
+    q = LineField(label=gettext_lazy("搜索"), required=False, max_length=100)
 
     def __init__(self, data, *, workflow, request):
         super().__init__(data)
@@ -138,7 +139,8 @@ def queue_view(request):
 def _bulk(request, model, form):
     """One action with one comment on the selected cases, each checked and audited on its own;
     the result is shown after a redirect, so reloading it does not act again."""
-    ids = [int(pk) for pk in request.POST.getlist("selected") if pk.isdigit()]
+    selected = request.POST.getlist("selected")
+    ids = bounded_ids(selected, model._meta.pk)  # a 25-digit id selects nothing, on any database
     cases = list(_filtered(request, model, form).filter(pk__in=ids).order_by("state_since", "pk"))
     action = request.POST.get("action", "")
     result = perform_bulk(cases, action, request.user, comment=request.POST.get("comment", ""))
@@ -147,7 +149,7 @@ def _bulk(request, model, form):
         "workflow": model.workflow.name,
         "done": [f"{case}：{case.state_label}" for case, _entry in result.done],
         "refused": [(str(case), [str(r) for r in reasons]) for case, reasons in result.refused],
-        "missing": len(ids) - len(cases),
+        "missing": len(set(selected)) - len(cases),
     }
     return redirect("admin:queue_bulk_result")
 

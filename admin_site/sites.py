@@ -11,6 +11,7 @@ from roles.scope import jurisdiction
 
 from . import dashboard, inspector, ledgers, queue
 from .scope import has_any_role
+from .typed_fields import TypedInputAdmin
 
 
 class RoleLoginForm(AuthenticationForm):
@@ -32,6 +33,12 @@ class JingzhunAdminSite(admin.AdminSite):
         """Anyone active with a role in force (or a superuser) works here; staff status is not
         what grants it, role assignments are."""
         return request.user.is_active and has_any_role(request)
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every model's admin takes typed input in normal form (``typed_fields``)."""
+        admin_class = admin_class or admin.ModelAdmin
+        typed = type(admin_class.__name__, (TypedInputAdmin, admin_class), {})
+        super().register(model_or_iterable, typed, **options)
 
     def index(self, request, extra_context=None):
         return redirect("admin:queue")

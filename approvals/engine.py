@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from roles.catalogue import READ_ONLY_ROLES, Role
 from roles.scope import jurisdiction, region_filter, roles_held
 
-from . import audit, clock, notices, statements
+from . import audit, clock, notices, statements, typed_input
 from .exceptions import ConflictError, PermissionDenied, TransitionNotAllowed
 from .locking import ensure_unchanged, lock_fresh
 from .models import AuditEntry, SecurityEvent
@@ -131,9 +131,16 @@ def _authorise(obj, transition: Transition | None, held: list[str], workflow, ac
     return mine
 
 
+def _as_logged(action) -> str:
+    """The action name as the security log keeps it: whatever was sent, cleaned and cut to fit."""
+    return typed_input.for_log(action, SecurityEvent._meta.get_field("action").max_length)
+
+
 def _not_available(workflow: Workflow, action: str, state: str | None) -> TransitionNotAllowed:
     if state is None:
-        return TransitionNotAllowed([_("没有“%(action)s”这项操作") % {"action": action}])
+        return TransitionNotAllowed(
+            [_("没有“%(action)s”这项操作") % {"action": _as_logged(action)}]
+        )
     return TransitionNotAllowed(
         [
             _("当前状态“%(state)s”不能执行“%(action)s”")
@@ -201,7 +208,7 @@ def record_denial(obj, chain: str, action: str, user, exc: Exception) -> None:
         user=user if getattr(user, "pk", None) else None,
         kind=kind,
         workflow=chain,
-        action=action,
+        action=_as_logged(action),
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
         region_id=obj.region_id,
@@ -221,10 +228,11 @@ def perform(obj, action: str, user, comment: str = "", data: dict | None = None)
     """Take ``action`` on ``obj`` as ``user``; return the audit entry that records it.
 
     Raises ``PermissionDenied``, ``TransitionNotAllowed`` (with ``.reasons``) or ``ConflictError``;
-    when it raises, nothing has changed except a new row in the security log.
+    when it raises, nothing has changed except a new row in the security log. An action name that
+    is no action of the procedure (however long, whatever it holds) is refused like any other.
     """
     workflow = workflow_of(obj)
-    comment = (comment or "").strip()
+    comment = typed_input.prose(comment or "", multiline=True)
     data = dict(data or {})
     try:
         candidates, by_timer = _candidate_roles(workflow, action, user)

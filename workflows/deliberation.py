@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from approvals import typed_input
 from approvals.spec import Input, reads_inputs
 
 # What the village committee enters when it records the meeting.
@@ -47,25 +48,19 @@ class MeetingRecord(models.Model):
         abstract = True
 
 
-def _count(data, key):
-    value = data.get(key)
-    if isinstance(value, bool):
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number >= 0 and str(number) == str(value).strip() else None
-
-
 def meeting_record(data) -> tuple[dict, list[str]]:
-    """The deliberation record from the action's data, parsed, and what is wrong with it."""
+    """The deliberation record from the action's data, parsed, and what is wrong with it. A count
+    must fit the column the case keeps it in."""
     problems = []
     parsed = {}
     for key, label in MEETING_COUNTS:
-        parsed[key] = _count(data, key)
+        low, high = typed_input.column_range(MeetingRecord._meta.get_field(key))
+        parsed[key] = typed_input.whole_number(data.get(key), low, high)
         if parsed[key] is None:
-            problems.append(_("%(field)s必须是不小于0的整数") % {"field": label})
+            problems.append(
+                _("%(field)s必须是%(low)d到%(high)d之间的整数")
+                % {"field": label, "low": low, "high": high}
+            )
     try:
         parsed["meeting_date"] = datetime.date.fromisoformat(str(data.get("meeting_date", "")))
     except ValueError:

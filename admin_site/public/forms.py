@@ -4,13 +4,15 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from admin_site.typed_fields import CodeField, LineField, TextField
+
 NAME_MAX = 50
 CONTACT_MAX = 50
 TEXT_MAX = 2000
 
 
 class ObjectionForm(forms.Form):
-    name = forms.CharField(
+    name = LineField(
         label=_("姓名"),
         max_length=NAME_MAX,
         error_messages={
@@ -18,7 +20,7 @@ class ObjectionForm(forms.Form):
             "max_length": _("姓名不能超过%(limit_value)d个字（现有%(show_value)d个字）"),
         },
     )
-    contact = forms.CharField(
+    contact = CodeField(
         label=_("联系方式"),
         required=False,
         max_length=CONTACT_MAX,
@@ -29,7 +31,7 @@ class ObjectionForm(forms.Form):
             "max_length": _("联系方式不能超过%(limit_value)d个字符（现有%(show_value)d个字符）"),
         },
     )
-    text = forms.CharField(
+    text = TextField(
         label=_("异议内容"),
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 8}),

@@ -2,12 +2,14 @@
 jurisdiction scoping and case pages; register status and case states change only through the
 engine (the identification and exit procedures), never in these forms."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from approvals.exceptions import PermissionDenied, TransitionNotAllowed
 
+from . import idnumber
 from .cases import apply_for_identification, propose_exit
 from .models import (
     ExitCase,
@@ -21,8 +23,16 @@ from .models import (
 )
 
 
+class MemberForm(forms.ModelForm):
+    def clean_id_number(self):
+        """The number in its one spelling, before it is checked against those registered:
+        ``６２０１…`` typed on a full-width keyboard is the person registered as ``6201…``."""
+        return idnumber.normalise(self.cleaned_data["id_number"])
+
+
 class MemberInline(admin.TabularInline):
     model = Member
+    form = MemberForm
     extra = 1
     fields = ["name", "id_number", "relation", "sex", "birth_date", "health", "education",
               "labour_skill", "student_status"]  # fmt: skip

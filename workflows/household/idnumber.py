@@ -7,6 +7,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from approvals import typed_input
+
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 CHECK_CHARACTERS = "10X98765432"
 
@@ -24,7 +26,9 @@ def sex(number: str) -> str:
 
 
 def normalise(number: str) -> str:
-    return (number or "").strip().upper()
+    """One spelling per person: digits of any width or script made ASCII (``６２０１`` is ``6201``),
+    spaces and control characters dropped, the check character ``ｘ``/``x`` made ``X``."""
+    return re.sub(r"\s", "", typed_input.code(number or "")).upper()
 
 
 def validate_id_number(value: str) -> None:
@@ -34,7 +38,7 @@ def validate_id_number(value: str) -> None:
         raise ValidationError(
             _("身份证号码应为18位，当前为%(length)d位") % {"length": len(number)}, code="length"
         )
-    if not re.fullmatch(r"\d{17}[\dX]", number):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
         raise ValidationError(_("身份证号码前17位必须是数字，最后一位是数字或X"), code="characters")
     try:
         born = birth_date(number)

@@ -115,8 +115,12 @@ class Household(ChainedRecord):
         return editing.household_rule(self, self.open_cases())
 
     def clean(self):
-        unknown = set(self.other_causes or []) - set(Cause.values)
-        if unknown:
+        causes = self.other_causes
+        if not isinstance(causes, list) or not all(isinstance(c, str) for c in causes):
+            raise ValidationError(
+                {"other_causes": _('其他致贫原因应是致贫原因目录中的若干项，例如 ["illness"]')}
+            )
+        if set(causes) - set(Cause.values):
             raise ValidationError({"other_causes": _("致贫原因不在目录中")})
 
 
