@@ -26,7 +26,7 @@ from roles.models import Region
 from .cases import ENGINE_ACTIONS, ROLE_LABELS, action_label, timeline
 from .context import may_inspect
 from .filters import RegionFilterField
-from .scope import in_scope, scoped, visible_prefixes
+from .scope import in_read_scope, read_prefixes, readable
 
 PAGE_SIZE = 50
 CSV_CHUNK = 2000
@@ -69,7 +69,7 @@ class AuditSearch(forms.Form):
         self.fields["state"].choices = [("", _("全部")), *states.items()]
 
     def entries(self, request):
-        entries = scoped(AuditEntry.objects.all(), request)
+        entries = readable(AuditEntry.objects.all(), request)
         if not self.is_valid():
             return entries.none()
         data = self.cleaned_data
@@ -153,7 +153,7 @@ def _case_or_404(request, content_type_id, object_id):
     if model not in workflow_models().values():
         raise Http404
     case = model._base_manager.select_related("region").filter(pk=object_id).first()
-    if case is None or not in_scope(request, case.region):
+    if case is None or not in_read_scope(request, case.region):
         raise Http404
     return case
 
@@ -184,9 +184,9 @@ def verify_view(request):
     """Verify every chain under a region, streaming progress so a long run shows it is alive."""
     code = request.GET.get("region", "")
     region = Region.objects.filter(code=code).first() if code else None
-    if region is not None and not in_scope(request, region):
+    if region is not None and not in_read_scope(request, region):
         raise Http404
-    prefixes = [region.prefix] if region else visible_prefixes(request)
+    prefixes = [region.prefix] if region else read_prefixes(request)
     title = _("链条核验：%(region)s") % {"region": region.name if region else _("全部辖区")}
 
     def stream():
@@ -228,7 +228,7 @@ class SecuritySearch(forms.Form):
 @_inspector
 def security_view(request):
     form = SecuritySearch(request.GET or {})
-    events = scoped(SecurityEvent.objects.select_related("user", "region"), request)
+    events = readable(SecurityEvent.objects.select_related("user", "region"), request)
     if form.is_valid():
         data = form.cleaned_data
         if data["kind"]:

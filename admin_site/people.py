@@ -23,7 +23,7 @@ from roles.catalogue import Role
 from roles.models import Region, RoleAssignment
 from roles.scope import region_filter
 
-from .scope import has_any_role, held_roles, scoped
+from .scope import has_any_role, held_roles, readable
 
 User = get_user_model()
 
@@ -121,7 +121,7 @@ class RegionAdmin(NotFoundOutsideScope, admin.ModelAdmin):
     autocomplete_fields = ["parent"]
 
     def get_queryset(self, request):
-        return scoped(super().get_queryset(request), request, field="")
+        return readable(super().get_queryset(request), request, field="")
 
     def has_module_permission(self, request):
         return has_any_role(request)
