@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 
 from approvals import create_case
 from approvals.models import Policy, SecurityEvent
-from roles.models import Level, Region, RoleAssignment
+from roles.models import AccountOwner, Level, Region, RoleAssignment
 from tests.toy.models import ToyCase
 from workflows.household import idnumber
 from workflows.household.cases import apply_for_identification, propose_exit
@@ -68,6 +68,16 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory):
     region = factory.SubFactory(RegionFactory)
     valid_from = datetime.date(2020, 1, 1)
     valid_to = None
+
+
+class AccountOwnerFactory(factory.django.DjangoModelFactory):
+    """The county an account belongs to (accounts made outside the admin have none)."""
+
+    class Meta:
+        model = AccountOwner
+
+    user = factory.SubFactory(UserFactory)
+    county = factory.SubFactory(RegionFactory, level=Level.COUNTY)
 
 
 class PolicyFactory(factory.django.DjangoModelFactory):

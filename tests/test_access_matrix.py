@@ -17,6 +17,7 @@ from django.urls import reverse
 from approvals.models import WorkflowCase
 from roles.models import Region
 from tests.factories import (
+    AccountOwnerFactory,
     ExitCaseFactory,
     IdentificationCaseFactory,
     PolicyFactory,
@@ -119,6 +120,7 @@ def world(county, people):
         role="village_committee", region=county.other_village
     ).user
     home_in, home_out = family(county.v11, people.team), family(county.other_village, None)
+    inside_user = AccountOwnerFactory(county=county.county).user  # an account the county made
     registered_in = family(county.v11, people.team, register_status="registered")
     registered_out = family(county.other_village, None, register_status="registered")
     objects = {
@@ -143,11 +145,10 @@ def world(county, people):
         "approvals_policy": (PolicyFactory(), None),
         "roles_region": (county.v11, county.other_village),
         "roles_roleassignment": (
-            RoleAssignmentFactory(role="work_team", region=county.v12),
+            RoleAssignmentFactory(role="work_team", region=county.v12, user=inside_user),
             RoleAssignmentFactory(role="work_team", region=county.other_village),
         ),
     }
-    inside_user = RoleAssignmentFactory(role="work_team", region=county.v21).user
     outside_user = RoleAssignmentFactory(role="work_team", region=county.other_village).user
     objects["auth_user"] = (inside_user, outside_user)
     return SimpleNamespace(objects=objects)
