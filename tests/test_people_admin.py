@@ -7,6 +7,7 @@ import importlib
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -405,3 +406,17 @@ def test_existing_accounts_belong_to_the_county_their_assignments_lie_in(county)
     assert dict(AccountOwner.objects.values_list("user__username", "county")) == {
         at_home.username: county.county.pk
     }
+
+
+def test_the_timer_migration_strips_an_account_that_took_the_name_before_it(db):
+    migration = importlib.import_module("approvals.migrations.0004_timer_account")
+    User = get_user_model()
+    User.objects.filter(username="system").update(
+        password=make_password(PASSWORD), is_active=True, is_staff=True, is_superuser=True
+    )
+
+    migration.create_timer_account(apps, None)
+
+    timer = User.objects.get(username="system")
+    assert is_system_user(timer)
+    assert not timer.check_password(PASSWORD)
