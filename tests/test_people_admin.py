@@ -285,6 +285,11 @@ def test_a_county_admin_cannot_take_over_anyone_at_or_above_their_authority(
     assert as_county_admin.get(change_url(approver_role)).status_code == 200
     url = reverse("admin:roles_roleassignment_delete", args=[approver_role.pk])
     assert as_county_admin.post(url, {"post": "yes"}).status_code == 403
+    response = as_county_admin.post(
+        reverse("admin:roles_roleassignment_changelist"),
+        {"action": "delete_selected", "_selected_action": [approver_role.pk], "post": "yes"},
+    )
+    assert response.status_code == 403
     assert RoleAssignment.objects.filter(pk=approver_role.pk).exists()
 
 
