@@ -17,7 +17,7 @@ from approvals import available_actions, evidence, open_case, perform
 from approvals.diffs import parent_link
 from approvals.exceptions import ConflictError, TransitionNotAllowed
 from approvals.exceptions import PermissionDenied as ActionDenied
-from approvals.notices import running_notice
+from approvals.notices import objections_of, running_notice
 
 from .audited import AuditedEdits, edit_refusals
 from .scope import is_read_only, write_roles
@@ -114,7 +114,7 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
             "inputs": _inputs_by_action(case.workflow),
             "notice": notice,
             "notice_left": notice and notice.remaining(timezone.now()),
-            "objections": list(notice.objections.all()) if notice else [],
+            "objections": objections_of(case, request.user),
             "timeline": timeline(case),
             "act_url": reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_act", args=[case.pk]

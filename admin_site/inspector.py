@@ -2,8 +2,6 @@
 jurisdiction, read one object's timeline, verify chains (one object, or a whole region with
 progress), and export what was found as CSV that Excel opens. Read-only: GET only."""
 
-import csv
-
 from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
@@ -20,10 +18,12 @@ from django.views.decorators.http import require_GET
 
 from approvals import audit
 from approvals.models import AuditEntry, SecurityEvent
+from approvals.notices import objections_of
 from approvals.registry import workflow_models
 from roles.models import Region
 
 from .context import may_inspect
+from .exports import CsvRows
 from .filters import RegionFilterField
 from .scope import in_read_scope, read_prefixes, readable
 from .timeline import ENGINE_ACTIONS, ROLE_LABELS, action_label, kind_label, timeline
@@ -178,6 +178,7 @@ def object_view(request, content_type_id, object_id):
         "case": case,
         "kind": kind_label(case),
         "rows": rows,
+        "objections": objections_of(case),
         "problem": problem,
         "head": (case.audit_count, case.audit_head),
     }
@@ -253,13 +254,6 @@ def security_view(request):
     return render(request, "admin/jingzhun/inspector_security.html", context)
 
 
-class _Echo:
-    """A file that hands back what is written, so csv.writer can feed a streamed response."""
-
-    def write(self, value):
-        return value
-
-
 CSV_COLUMNS = [
     ("created_at", gettext_lazy("时间")),
     ("workflow", gettext_lazy("流程")),
@@ -284,13 +278,13 @@ def export_view(request):
     entries = AuditSearch(request.GET or {}, request).entries(request)
     rows = entries.values_list(*[field for field, _label in CSV_COLUMNS]).iterator(CSV_CHUNK)
     zone = timezone.get_current_timezone()
-    writer = csv.writer(_Echo())
+    writer = CsvRows()
 
     def stream():
-        yield "\ufeff" + writer.writerow([str(label) for _field, label in CSV_COLUMNS])
+        yield "\ufeff" + writer.row([str(label) for _field, label in CSV_COLUMNS])
         for row in rows:
             when = row[0].astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
-            yield writer.writerow([when, *row[1:]])
+            yield writer.row([when, *row[1:]])
 
     stamp = timezone.localdate().isoformat()
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")

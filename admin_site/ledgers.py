@@ -14,10 +14,6 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from roles.models import Level, Region, ancestor_codes
 from roles.scope import region_filter
@@ -26,6 +22,7 @@ from workflows.household.models import Household, Member
 from workflows.project_library.models import ProjectApplication
 
 from .dashboard import Area, chosen_area, jurisdiction_roots, region_of_prefix
+from .exports import Spreadsheet
 from .scope import read_prefixes, readable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -77,22 +74,7 @@ def local(moment):
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
-def new_sheet(workbook, title: str, headers: list[str], widths: list[int]):
-    sheet = workbook.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    for i, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    bold = Font(bold=True)
-    cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-    return sheet
-
-
-def download(workbook, kind: str, area: Area | None, request) -> FileResponse:
+def download(workbook: Spreadsheet, kind: str, area: Area | None, request) -> FileResponse:
     """The workbook as an attachment named after the ledger, the region and today's date."""
     if area is not None:
         where = area.name
@@ -110,13 +92,12 @@ def download(workbook, kind: str, area: Area | None, request) -> FileResponse:
 def households(request):
     area = chosen_area(request, default_first=False)
     names = RegionNames(request, area)
-    workbook = Workbook(write_only=True)
+    workbook = Spreadsheet()
 
     attribute = choices(Household, "poverty_attribute")
     cause = choices(Household, "main_cause")
     status = choices(Household, "register_status")
-    sheet = new_sheet(
-        workbook,
+    sheet = workbook.sheet(
         _("农户"),
         [
             _("县"), _("乡镇"), _("村"), label(Household, "number"),
@@ -148,8 +129,7 @@ def households(request):
 
     relation = choices(Member, "relation")
     sex = choices(Member, "sex")
-    sheet = new_sheet(
-        workbook,
+    sheet = workbook.sheet(
         _("家庭成员"),
         [
             _("县"), _("乡镇"), _("村"), label(Household, "number"),
@@ -187,9 +167,8 @@ PROJECT_FIELDS = [
 def projects(request):
     area = chosen_area(request, default_first=False)
     names = RegionNames(request, area)
-    workbook = Workbook(write_only=True)
-    sheet = new_sheet(
-        workbook,
+    workbook = Spreadsheet()
+    sheet = workbook.sheet(
         _("项目"),
         [
             _("县"), _("乡镇"), _("村"),

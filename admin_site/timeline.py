@@ -52,6 +52,18 @@ def evidence_in(data) -> list[tuple[str, str]]:
     ]
 
 
+def objection_in(data) -> dict | None:
+    """The objection an entry records (filed, upheld or dismissed): who, what, the contact
+    masked, as the trail keeps it."""
+    if not isinstance(data, dict) or "objector" not in data:
+        return None
+    return {
+        "name": str(data["objector"]),
+        "text": str(data.get("objection_text", "")),
+        "contact": str(data.get("objector_contact", "")),
+    }
+
+
 def _field(model, name):
     try:
         return model._meta.get_field(name) if model is not None else None
@@ -142,6 +154,7 @@ def timeline(record):
                 "from_state": state(entry.from_state),
                 "to_state": state(entry.to_state),
                 "files": evidence_in(entry.data),
+                "objection": objection_in(entry.data),
                 "diff": diff_rows(type(record), entry.data),
             }
         )

@@ -256,6 +256,8 @@ def _perform_locked(obj, workflow, action, user, candidates, by_timer, comment, 
     reasons = _reasons(fresh, transition, ctx, check_input=True)
     if reasons:
         raise TransitionNotAllowed(reasons)
+    if transition.name in (UPHOLD_OBJECTION, DISMISS_OBJECTION):
+        data.update(notices.resolution_record(fresh, data))
     from_state = fresh.state
     changed = list(audit.HEAD_FIELDS)
     if not waiting:

@@ -2,7 +2,6 @@
 and the security log of refused attempts."""
 
 import dataclasses
-import hashlib
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -209,6 +208,8 @@ class AuditEntry(models.Model):
     hash = models.CharField(max_length=64)
 
     objects = AuditEntryQuerySet.as_manager()
+    # The site's runtime database role may only insert and read (manage.py grant_runtime_role).
+    append_only = True
 
     class Meta:
         verbose_name = _("审计记录")
@@ -347,8 +348,18 @@ class Objection(models.Model):
         return f"{self.name}: {self.text[:20]}"
 
     @property
-    def text_sha256(self) -> str:
-        return hashlib.sha256(self.text.encode()).hexdigest()
+    def masked_contact(self) -> str:
+        return mask_contact(self.contact)
+
+
+def mask_contact(contact: str) -> str:
+    """A contact as people other than the resolving staff see it: at least four characters, and
+    at least half of them, hidden (13800001234 → 13******234)."""
+    hidden = min(len(contact), max(4, (len(contact) + 1) // 2, len(contact) - 7))
+    shown = len(contact) - hidden
+    tail = min(4, (shown + 1) // 2)
+    head = shown - tail
+    return contact[:head] + "*" * hidden + (contact[-tail:] if tail else "")
 
 
 def _install_workflows():

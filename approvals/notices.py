@@ -5,6 +5,10 @@ file an objection while the period runs: that suspends it. The level named by th
 each objection through ``perform``: ``uphold_objection`` sends the case back, ``dismiss_objection``
 resumes the period for the time it had left once no objection is open. ``close_notice`` is taken by
 the system when the period has run out with nothing unresolved (``close_due_notices``).
+
+Filing, upholding and dismissing an objection are entries of the case's own audit chain, each
+carrying the objection's id, the objector's name and text and the contact masked: the contact in
+full stays on the ``Objection`` row, for the staff who may resolve it.
 """
 
 import dataclasses
@@ -16,10 +20,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from roles.catalogue import READ_ONLY_ROLES
+from roles.scope import roles_held
+
 from . import audit, clock
 from .exceptions import ConflictError, TransitionNotAllowed
 from .locking import ensure_unchanged, lock_fresh
-from .models import NoticePeriod, Objection
+from .models import AuditEntry, NoticePeriod, Objection
 from .spec import CLOSE_NOTICE, DISMISS_OBJECTION, UPHOLD_OBJECTION
 
 logger = logging.getLogger(__name__)
@@ -88,6 +95,52 @@ def resolution_reasons(case, data: dict, *, require_choice: bool = True) -> list
     if chosen not in open_ids:
         return [_("所选异议不属于当前公示，或已处理")]
     return []
+
+
+def objection_record(objection: Objection) -> dict:
+    """What an audit entry records about an objection: never the contact in full."""
+    return {
+        "objection": objection.pk,
+        "objector": objection.name,
+        "objection_text": objection.text,
+        "objector_contact": objection.masked_contact,
+    }
+
+
+def resolution_record(case, data: dict) -> dict:
+    """The record of the open objection ``data`` chooses, for the entry that resolves it."""
+    return objection_record(running_notice(case).objections.get(pk=data["objection"]))
+
+
+def objections_of(case, viewer=None) -> list[Objection]:
+    """Every objection filed on ``case`` under any of its notices, running or closed, oldest
+    first. Each has ``step`` (the label of the notice's state), ``resolution`` (the comment of
+    the entry that resolved it, from the trail) and ``shown_contact``: in full for a ``viewer``
+    who may resolve it (the resolving level's role in the case's region), masked for everyone
+    else."""
+    ct = ContentType.objects.get_for_model(case)
+    objections = list(
+        Objection.objects.filter(notice__content_type=ct, notice__object_id=case.pk)
+        .select_related("notice", "resolved_by")
+        .order_by("filed_at", "pk")
+    )
+    resolutions = {
+        entry.data.get("objection"): entry.comment
+        for entry in AuditEntry.objects.for_object(case).filter(
+            action__in=[UPHOLD_OBJECTION, DISMISS_OBJECTION]
+        )
+    }
+    resolver = {}
+    for objection in objections:
+        state = objection.notice.state
+        if state not in resolver:
+            spec = case.workflow.states[state].notice if state in case.workflow.states else None
+            roles = [r for r in spec.resolver_roles if r not in READ_ONLY_ROLES] if spec else []
+            resolver[state] = bool(roles_held(viewer, case.region, roles))
+        objection.step = case.workflow.state_label(state)
+        objection.resolution = resolutions.get(objection.pk, "")
+        objection.shown_contact = objection.contact if resolver[state] else objection.masked_contact
+    return objections
 
 
 def has_open_objection(model):
@@ -172,7 +225,7 @@ def file_objection(case, *, name: str, text: str, contact: str = "") -> Objectio
             to_state=fresh.state,
             actor=None,
             actor_role=PUBLIC_ROLE,
-            data={"objection": objection.pk, "text_sha256": objection.text_sha256},
+            data=objection_record(objection),
             now=now,
         )
         fresh.save(update_fields=audit.HEAD_FIELDS)

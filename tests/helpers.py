@@ -50,6 +50,18 @@ def race(work, count):
     return results
 
 
+def resolve(case, user, objection, upheld=False, comment="已核实"):
+    """Uphold or dismiss ``objection`` on ``case`` as ``user``, with a reason."""
+    action = "uphold_objection" if upheld else "dismiss_objection"
+    return perform(case, action, user, comment=comment, data={"objection": objection.pk})
+
+
+def objections_table(page: str) -> str:
+    """The table of a case's objections on a page (empty if there is none)."""
+    start = page.find('<table id="objections">')
+    return page[start : page.index("</table>", start)] if start >= 0 else ""
+
+
 def admin_form_data(response) -> dict:
     """What an admin change page would post back unchanged: the record's form and every inline
     formset's existing rows (no blank extra rows), with their management forms."""

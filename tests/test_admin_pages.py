@@ -1,13 +1,17 @@
 """The pages people work in: the queue, a case's page, its actions and record edits."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from approvals.models import AuditEntry
-from approvals.notices import file_objection
+from approvals.notices import close_due_notices, file_objection, running_notice
 from tests.factories import ProjectApplicationFactory
+from tests.helpers import objections_table
 from workflows.project_library.demo import MEETING, advance
 from workflows.project_library.models import ProjectApplication
 
@@ -277,3 +281,35 @@ def test_the_region_filter_offers_a_short_list_and_accepts_any_region_in_scope(
     assert response.context["form"].is_valid()
     response = client.get(url, {"workflow": "project_library", "region": county.other_village.code})
     assert "请选择您辖区内的乡镇或村" in response.content.decode()
+
+
+def test_objections_stay_on_the_case_page_after_the_notice_closes(client, people, project):
+    advance(project, people, "village_notice")
+    objection = file_objection(project, name="村民甲", contact="13912345678", text="占用耕地")
+    client.force_login(people.cadre)
+    client.post(
+        act_url(project),
+        {"action": "dismiss_objection", "objection": objection.pk, "comment": "已协调解决"},
+    )
+    with time_machine.travel(running_notice(project).ends_at + datetime.timedelta(hours=1)):
+        assert close_due_notices().closed == 1
+    project.refresh_from_db()
+    assert project.state == "township_review"
+    client.force_login(people.reviewer)
+    table = objections_table(client.get(change_url(project)).content.decode())
+    assert "村民甲" in table and "占用耕地" in table
+    assert "异议不成立" in table and "已协调解决" in table and "cadre" in table
+
+
+@pytest.mark.parametrize(
+    ("who", "shown"), [("cadre", True), ("reviewer", False), ("auditor", False)]
+)
+def test_the_objectors_contact_is_shown_in_full_only_to_who_may_resolve_it(
+    client, people, project, who, shown
+):
+    advance(project, people, "village_notice")
+    file_objection(project, name="村民甲", contact="13912345678", text="占用耕地")
+    client.force_login(getattr(people, who))
+    page = client.get(change_url(project)).content.decode()
+    assert ("13912345678" in page) is shown
+    assert "13******678" in page

@@ -2,10 +2,10 @@
 
 import pytest
 
-from approvals import perform
+from approvals import audit, perform
 from approvals.exceptions import ConflictError, TransitionNotAllowed
-from approvals.models import AuditEntry, NoticePeriod
-from approvals.notices import close_due_notices
+from approvals.models import AuditEntry, NoticePeriod, Objection
+from approvals.notices import close_due_notices, file_objection
 from tests.factories import RoleAssignmentFactory, ToyCaseFactory
 from tests.helpers import race, to_notice, to_review
 from tests.toy.models import ToyCase
@@ -55,3 +55,17 @@ def test_two_timers_at_once_close_each_notice_once(concurrent_db, county, people
     for case in cases:
         assert AuditEntry.objects.for_object(case).filter(action="close_notice").count() == 1
     assert not NoticePeriod.objects.filter(closed_at__isnull=True).exists()
+
+
+def test_objections_filed_at_once_all_join_the_cases_chain_in_turn(concurrent_db, county, people):
+    case = to_notice(ToyCaseFactory(region=county.v11, creator=people.cadre), people)
+
+    def object_to(i):
+        copy = ToyCase.objects.select_related("region").get(pk=case.pk)
+        return file_objection(copy, name=f"村民{i}", text="有异议")
+
+    results = race(object_to, RACERS)
+    assert all(isinstance(r, Objection) for r in results), results
+    filed = AuditEntry.objects.for_object(case).filter(action="file_objection")
+    assert sorted(e.data["objector"] for e in filed) == [f"村民{i}" for i in range(RACERS)]
+    assert not any(audit.verify([ToyCase]))

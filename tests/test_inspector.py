@@ -12,7 +12,9 @@ from django.urls import reverse
 
 from approvals import perform
 from approvals.exceptions import PermissionDenied
+from approvals.notices import file_objection
 from tests.factories import ProjectApplicationFactory, RoleAssignmentFactory
+from tests.helpers import objections_table, resolve
 from workflows.project_library.demo import advance
 
 
@@ -133,3 +135,21 @@ def test_the_inspector_changes_nothing(client, people):
     client.force_login(people.auditor)
     for name in ("inspector", "inspector_security", "inspector_verify", "inspector_export"):
         assert client.post(reverse(f"admin:{name}")).status_code == 405
+
+
+def test_objections_stay_in_the_inspector_with_the_contact_masked(client, people, county):
+    project = ProjectApplicationFactory(region=county.v11, creator=people.cadre)
+    advance(project, people, "village_notice")
+    objection = file_objection(project, name="村民甲", contact="13912345678", text="占用耕地")
+    resolve(project, people.cadre, objection, upheld=True, comment="重新议事")
+    assert project.state == "draft"
+    client.force_login(people.auditor)
+    page = client.get(object_url(project)).content.decode()
+    table = objections_table(page)
+    assert "村民甲" in table and "占用耕地" in table and "异议成立" in table and "重新议事" in table
+    assert "13******678" in table and "13912345678" not in page
+    assert "链条核验通过" in page
+    response = client.get(reverse("admin:inspector_export"), {"workflow": "project_library"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "file_objection" in body
+    assert "13912345678" not in body

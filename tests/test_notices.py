@@ -1,17 +1,20 @@
 import datetime
+import io
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import DatabaseError
 from django.utils import timezone
 
-from approvals import available_actions, perform, queue_for
+from approvals import audit, available_actions, perform, queue_for
 from approvals.exceptions import PermissionDenied, TransitionNotAllowed
-from approvals.models import AuditEntry, NoticePeriod, Objection
+from approvals.models import AuditEntry, NoticePeriod, Objection, mask_contact
 from approvals.notices import close_due_notices, file_objection, running_notice
 from approvals.system import system_user
 from tests.factories import PolicyFactory, ToyCaseFactory
-from tests.helpers import after_notice, to_notice
+from tests.helpers import after_notice, resolve, to_notice
 from tests.toy.models import ToyCase
 
 
@@ -95,7 +98,12 @@ def test_an_objection_suspends_the_notice(noticed):
     assert reload(noticed).state == "notice"
     entry = AuditEntry.objects.for_object(noticed).last()
     assert (entry.action, entry.actor, entry.actor_role) == ("file_objection", None, "public")
-    assert entry.data == {"objection": objection.pk, "text_sha256": objection.text_sha256}
+    assert entry.data == {
+        "objection": objection.pk,
+        "objector": "张三",
+        "objection_text": "户主不在本村居住",
+        "objector_contact": "13******000",
+    }
 
 
 def test_a_dismissed_objection_resumes_the_period_for_the_time_left(noticed, people):
@@ -227,3 +235,46 @@ def test_bad_objections_are_refused_with_a_message_and_change_nothing(noticed, n
     assert field in err.value.message_dict
     assert Objection.objects.count() == 0
     assert not running_notice(noticed).is_suspended
+
+
+def test_filing_and_resolving_are_entries_of_the_cases_chain_that_verify(noticed, people):
+    first = file_objection(noticed, name="甲", contact="13912345678", text="户主在外地工作")
+    resolve(noticed, people.reviewer, first, comment="经核实属实但不影响")
+    second = file_objection(noticed, name="乙", text="收入不实")
+    resolve(noticed, people.reviewer, second, upheld=True)
+    entries = list(AuditEntry.objects.for_object(noticed))[-4:]
+    assert [(e.action, e.data["objection"], e.data["objector"]) for e in entries] == [
+        ("file_objection", first.pk, "甲"),
+        ("dismiss_objection", first.pk, "甲"),
+        ("file_objection", second.pk, "乙"),
+        ("uphold_objection", second.pk, "乙"),
+    ]
+    assert entries[1].data["objection_text"] == "户主在外地工作"
+    assert entries[1].data["objector_contact"] == "13******678"
+    assert entries[1].comment == "经核实属实但不影响"
+    assert not any("13912345678" in str(e.data) for e in AuditEntry.objects.all())
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "OK: 1 cases, every chain verified" in out.getvalue()
+
+
+def test_an_objection_and_its_entry_are_written_together_or_not_at_all(noticed, monkeypatch):
+    entries = AuditEntry.objects.count()
+
+    def broken_append(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(audit, "append", broken_append)
+    with pytest.raises(DatabaseError):
+        file_objection(noticed, name="张三", text="有异议")
+    assert (Objection.objects.count(), AuditEntry.objects.count()) == (0, entries)
+    assert not running_notice(noticed).is_suspended
+
+
+def test_the_contact_is_masked_keeping_at_most_half_of_it():
+    assert [mask_contact(c) for c in ("", "1234", "87654321", "139-0000-1234")] == [
+        "",
+        "****",
+        "87****21",
+        "139*******234",
+    ]

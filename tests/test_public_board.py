@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from approvals.models import Objection
+from approvals.models import AuditEntry, Objection
 from approvals.notices import file_objection, running_notice
 from tests.factories import (
     IdentificationCaseFactory,
@@ -218,6 +218,18 @@ def test_objections_are_throttled_per_address(client, county, people, settings):
     assert other.status_code == 302
 
 
+def test_behind_the_proxy_objections_are_throttled_per_client_not_per_proxy(
+    client, county, people, settings
+):
+    settings.PUBLIC_OBJECTION_RATE = "1/m"
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    url = objection_url(household_notice(county, people))
+    via_proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    assert client.post(url, GOOD, HTTP_X_REAL_IP="203.0.113.5", **via_proxy).status_code == 302
+    assert client.post(url, GOOD, HTTP_X_REAL_IP="203.0.113.5", **via_proxy).status_code == 429
+    assert client.post(url, GOOD, HTTP_X_REAL_IP="198.51.100.7", **via_proxy).status_code == 302
+
+
 def test_a_closed_or_unknown_notice_is_not_found(client, county, people):
     case = household_notice(county, people)
     url = objection_url(case)
@@ -233,3 +245,20 @@ def test_the_form_is_protected_against_cross_site_posts(county, people):
     response = Client(enforce_csrf_checks=True).post(objection_url(case), GOOD)
     assert response.status_code == 403
     assert not Objection.objects.exists()
+
+
+def test_an_objection_from_the_board_is_an_entry_of_the_cases_chain(client, county, people):
+    case = household_notice(county, people)
+    head = case.audit_count
+    client.post(objection_url(case), GOOD)
+    case.refresh_from_db()
+    entry = AuditEntry.objects.for_object(case).last()
+    assert (case.audit_count, entry.seq, entry.action) == (head + 1, head + 1, "file_objection")
+    assert entry.data == {
+        "objection": Objection.objects.get().pk,
+        "objector": "村民甲",
+        "objection_text": "该户家中有小汽车，不符合条件。",
+        "objector_contact": "139*******234",
+    }
+    for page in (client.get(BOARD), client.get(objection_url(case))):
+        assert "139-0000-1234" not in page.content.decode()
