@@ -15,7 +15,6 @@ from approvals import edits
 from approvals.diffs import ADDED, CHANGED, DELETED
 from approvals.exceptions import ConflictError, TransitionNotAllowed
 
-from .scope import acting_roles
 from .scoping import ScopedAdmin
 from .timeline import kind_label, timeline
 
@@ -90,7 +89,7 @@ class RecordAdmin(AuditedEdits, ScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
-            return request.user.is_superuser or bool(acting_roles(request))
+            return self.may_write(request)
         return not edit_refusals(request, obj)
 
     def save_model(self, request, obj, form, change):

@@ -19,10 +19,9 @@ from approvals.exceptions import ConflictError, TransitionNotAllowed
 from approvals.exceptions import PermissionDenied as ActionDenied
 from approvals.models import Objection
 from approvals.notices import objections_of, running_notice
-from roles.scope import region_filter
 
 from .audited import AuditedEdits, edit_refusals
-from .scope import acting_roles, is_auditor_only
+from .scope import is_read_only, write_roles
 from .scoping import ScopedAdmin
 from .timeline import action_label, timeline
 
@@ -79,24 +78,17 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
             for inline in inlines
         ]
 
+    def roles_that_write(self):
+        """A case's region is chosen when it is opened, by those who may open one."""
+        return self.model.workflow.creators()
+
     def has_add_permission(self, request):
-        if not getattr(self, "addable", True):
-            return False
-        return bool(set(self.model.workflow.creators()) & set(acting_roles(request)))
+        return getattr(self, "addable", True) and self.may_write(request)
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
-            return bool(acting_roles(request))
+            return bool(write_roles(request))
         return not edit_refusals(request, obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "region" and not request.user.is_superuser:
-            prefixes = {
-                p for r in self.model.workflow.creators() for p in acting_roles(request).get(r, [])
-            }
-            field.queryset = field.queryset.filter(region_filter(prefixes, ""))
-        return field
 
     def save_model(self, request, obj, form, change):
         """A new case is opened through the engine; an edit is saved with its related rows in
@@ -124,7 +116,7 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
                 {"name": s.name, "label": s.label, "current": s.name == case.state}
                 for s in case.workflow.states.values()
             ],
-            "actions": [] if is_auditor_only(request) else available_actions(case, request.user),
+            "actions": [] if is_read_only(request) else available_actions(case, request.user),
             "inputs": _inputs_by_action(case.workflow),
             "notice": notice,
             "notice_left": notice and notice.remaining(timezone.now()),
@@ -140,7 +132,7 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
     def act_view(self, request, object_id):
         """Take one action on the case through the engine and come back to its page."""
         case = self.get_object(request, object_id)  # outside the jurisdiction: 404 first
-        if request.method != "POST" or is_auditor_only(request):
+        if request.method != "POST" or is_read_only(request):
             raise PermissionDenied
         action = request.POST.get("action", "")
         data = action_inputs(case.workflow, action, request)

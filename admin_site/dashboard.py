@@ -30,7 +30,7 @@ from roles.scope import region_filter
 from workflows.household.figures import village_figures
 from workflows.household.models import VillagePopulation
 
-from .scope import get_in_scope_or_404, visible_prefixes
+from .scope import get_readable_or_404, read_prefixes
 
 NOTICE_DAYS_AHEAD = 3
 # Lists stop here; the page says how many more there are rather than growing without end.
@@ -79,10 +79,10 @@ def chosen_area(request, *, default_first: bool = True) -> Area | None:
     if code:
         if not code.isdigit():
             raise Http404
-        return Area.of(get_in_scope_or_404(Region.objects.all(), request, field="", code=code))
+        return Area.of(get_readable_or_404(Region.objects.all(), request, field="", code=code))
     if not default_first:
         return None
-    prefixes = visible_prefixes(request)
+    prefixes = read_prefixes(request)
     if not prefixes:
         raise Http404
     if prefixes[0] == "":
@@ -92,7 +92,7 @@ def chosen_area(request, *, default_first: bool = True) -> Area | None:
 
 def jurisdiction_roots(request) -> list[Area]:
     """The outermost regions the user may look at, for switching between them."""
-    prefixes = visible_prefixes(request)
+    prefixes = read_prefixes(request)
     if prefixes == [""]:
         return [Area.nation()]
     regions = Region.objects.filter(code__in=[region_of_prefix(p) for p in prefixes])
@@ -101,7 +101,7 @@ def jurisdiction_roots(request) -> list[Area]:
 
 def region_path(request, area: Area) -> list[Area]:
     """The regions from the top of the user's jurisdiction down to ``area``, for the breadcrumbs."""
-    prefixes = visible_prefixes(request)
+    prefixes = read_prefixes(request)
     trail = [Area.nation()] if prefixes == [""] else []
     if area.code:
         ancestors = Region.objects.filter(code__in=ancestor_codes(area.code))

@@ -9,7 +9,7 @@ import types
 
 from django.contrib.auth import get_user_model
 
-from roles.models import Level, Region, RoleAssignment
+from roles.models import AccountOwner, Level, Region, RoleAssignment
 
 PASSWORD = "demo"
 
@@ -70,6 +70,9 @@ def build_county():
         auditor=_user("auditor", "县纪委监委 审计员", "auditor", county),
         countyadmin=_user("countyadmin", "县级系统管理员", "county_admin", county),
     )
+    for person in vars(people).values():
+        if not person.is_superuser:  # the county's accounts, as if its administrator made them
+            AccountOwner.objects.get_or_create(user=person, defaults={"county": county})
     return types.SimpleNamespace(
         province=province, county=county, townships=townships, villages=villages, people=people
     )

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from roles.models import Region
 
-from .scope import filter_regions, in_scope
+from .scope import filter_regions, in_read_scope
 from .typed_fields import CodeField
 
 
@@ -27,6 +27,6 @@ class RegionFilterField(CodeField):
         if not code:
             return None
         region = Region.objects.filter(code=code).first()
-        if region is None or not in_scope(self.request, region):
+        if region is None or not in_read_scope(self.request, region):
             raise forms.ValidationError(_("请选择您辖区内的乡镇或村"))
         return region

@@ -25,7 +25,7 @@ from roles.models import Region
 from .context import may_inspect
 from .exports import CsvRows
 from .filters import RegionFilterField
-from .scope import in_scope, scoped, visible_prefixes
+from .scope import in_read_scope, read_prefixes, readable
 from .timeline import ENGINE_ACTIONS, ROLE_LABELS, action_label, kind_label, timeline
 from .typed_fields import CodeField
 
@@ -68,7 +68,7 @@ class AuditSearch(forms.Form):
         self.fields["state"].choices = [("", _("全部")), *states.items()]
 
     def entries(self, request):
-        entries = scoped(AuditEntry.objects.all(), request)
+        entries = readable(AuditEntry.objects.all(), request)
         if not self.is_valid():
             return entries.none()
         data = self.cleaned_data
@@ -158,7 +158,7 @@ def _case_or_404(request, content_type_id, object_id):
     if model not in audit.chained_models().values():
         raise Http404
     case = model._base_manager.select_related("region").filter(pk=object_id).first()
-    if case is None or not in_scope(request, case.region):
+    if case is None or not in_read_scope(request, case.region):
         raise Http404
     return case
 
@@ -191,9 +191,9 @@ def verify_view(request):
     """Verify every chain under a region, streaming progress so a long run shows it is alive."""
     code = typed_input.code(request.GET.get("region", ""))
     region = Region.objects.filter(code=code).first() if code else None
-    if region is not None and not in_scope(request, region):
+    if region is not None and not in_read_scope(request, region):
         raise Http404
-    prefixes = [region.prefix] if region else visible_prefixes(request)
+    prefixes = [region.prefix] if region else read_prefixes(request)
     title = _("链条核验：%(region)s") % {"region": region.name if region else _("全部辖区")}
 
     def stream():
@@ -235,7 +235,7 @@ class SecuritySearch(forms.Form):
 @_inspector
 def security_view(request):
     form = SecuritySearch(request.GET or {})
-    events = scoped(SecurityEvent.objects.select_related("user", "region"), request)
+    events = readable(SecurityEvent.objects.select_related("user", "region"), request)
     if form.is_valid():
         data = form.cleaned_data
         if data["kind"]:

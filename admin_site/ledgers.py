@@ -23,7 +23,7 @@ from workflows.project_library.models import ProjectApplication
 
 from .dashboard import Area, chosen_area, jurisdiction_roots, region_of_prefix
 from .exports import Spreadsheet
-from .scope import scoped, visible_prefixes
+from .scope import read_prefixes, readable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 2000
@@ -40,7 +40,7 @@ def label(model, field: str) -> str:
 
 def rows_in_scope(queryset, request, area: Area | None, field: str = "region"):
     """``queryset`` limited to the jurisdiction, and to ``area`` when one is chosen."""
-    queryset = scoped(queryset, request, field)
+    queryset = readable(queryset, request, field)
     return area.filter(queryset, field) if area else queryset
 
 
@@ -48,7 +48,7 @@ class RegionNames:
     """County and township names by code, loaded in one query for the whole export."""
 
     def __init__(self, request, area: Area | None):
-        prefixes = [area.prefix] if area else visible_prefixes(request)
+        prefixes = [area.prefix] if area else read_prefixes(request)
         above = {c for p in prefixes if p for c in ancestor_codes(region_of_prefix(p))}
         regions = Region.objects.filter(
             (Q(level__in=[Level.COUNTY, Level.TOWNSHIP]) & region_filter(prefixes, field=""))
@@ -205,7 +205,7 @@ def picker_regions(request) -> list[tuple[str, str]]:
     roots = jurisdiction_roots(request)
     top = min(root.level for root in roots)
     deepest = min(Level.VILLAGE, max(Level.COUNTY, top + 2))
-    regions = scoped(Region.objects.filter(level__lte=deepest), request, field="")
+    regions = readable(Region.objects.filter(level__lte=deepest), request, field="")
     return [
         (code, "\u3000" * (level - max(top, 1)) + name)
         for code, name, level in regions.order_by("code").values_list("code", "name", "level")

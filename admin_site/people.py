@@ -1,39 +1,44 @@
 """People and their roles in the admin: superusers manage everyone; a county administrator
-manages the people of their county and appoints them to roles there, and nothing more.
+manages the people of their county with less authority than their own, and appoints them to
+roles there, and nothing more.
 
-A county administrator sees a person only if every role assignment that person has (or had) lies
-inside the county, or if the person has none yet. Accounts that carry powers beyond role
-assignments (superusers, staff, Django groups or permissions, the timers' system account) are
-the superuser's alone. Anything outside what one may see is a 404, as everywhere on the site.
+A county administrator sees a person only if the account belongs to the county (``AccountOwner``:
+the county whose administrator created it), every role assignment that person has (or had) lies
+inside the county, and none of them ranks at or above a county administrator's (``AUTHORITY``:
+the county approver, the auditor, peers). Accounts that carry powers beyond role assignments
+(superusers, staff, Django groups or permissions) are the superuser's alone, and the timers'
+account is no one's to change. Anything outside what one may see is a 404, as everywhere on the
+site. The timers' username is reserved for everyone.
 """
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.exceptions import DisallowedModelAdminToField
 from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from roles.catalogue import Role
-from roles.models import Region, RoleAssignment
+from approvals.system import is_system_user, validate_unreserved_username
+from roles.catalogue import Role, roles_at_or_above
+from roles.models import AccountOwner, Level, Region, RoleAssignment
 from roles.scope import region_filter
 
-from .scope import has_any_role, held_roles, scoped
+from .scope import has_any_role, held_roles, readable
 
 User = get_user_model()
 
 OUTSIDE_COUNTY = _("只能在本县范围内任命角色")
-NOT_YOURSELF = _("不能给自己授权")
+NOT_MANAGED = _("只能为您管理的人员任命角色")
 RESERVED = _("“%(role)s”角色只能由上级管理员任命")
 
-# Roles a county administrator may not hand out: their own (that would let them multiply) and
-# the timers' role.
-RESERVED_ROLES = frozenset({Role.COUNTY_ADMIN, Role.SYSTEM})
+# Roles at or above a county administrator's authority: they neither hand them out (their own
+# would let them multiply) nor manage anyone who holds one.
+RESERVED_ROLES = roles_at_or_above(Role.COUNTY_ADMIN)
 
 # Fields that give powers outside role assignments; only superusers see or set them.
 POWER_FIELDS = frozenset({"is_staff", "is_superuser", "groups", "user_permissions"})
@@ -57,16 +62,23 @@ def manageable_users(request, queryset=None):
     queryset = User._default_manager.all() if queryset is None else queryset
     if request.user.is_superuser:
         return queryset
-    elsewhere = RoleAssignment.objects.exclude(region_filter(county_prefixes(request))).values(
-        "user"
-    )
+    prefixes = county_prefixes(request)
+    owned = AccountOwner.objects.filter(region_filter(prefixes, "county")).values("user")
+    elsewhere = RoleAssignment.objects.exclude(region_filter(prefixes)).values("user")
+    senior = RoleAssignment.objects.filter(role__in=RESERVED_ROLES).values("user")
     return (
-        queryset.filter(is_superuser=False, is_staff=False)
-        .exclude(username=settings.APPROVALS_SYSTEM_USERNAME)
+        queryset.filter(pk__in=owned, is_superuser=False, is_staff=False)
         .exclude(groups__isnull=False)
         .exclude(user_permissions__isnull=False)
         .exclude(pk__in=elsewhere)
+        .exclude(pk__in=senior)
     )
+
+
+def owning_counties(request):
+    """The counties an account the user creates may belong to."""
+    counties = Region.objects.filter(level=Level.COUNTY)
+    return counties if request.user.is_superuser else counties & county_regions(request)
 
 
 class NotFoundOutsideScope:
@@ -121,7 +133,7 @@ class RegionAdmin(NotFoundOutsideScope, admin.ModelAdmin):
     autocomplete_fields = ["parent"]
 
     def get_queryset(self, request):
-        return scoped(super().get_queryset(request), request, field="")
+        return readable(super().get_queryset(request), request, field="")
 
     def has_module_permission(self, request):
         return has_any_role(request)
@@ -146,11 +158,8 @@ class RoleAssignmentForm(forms.ModelForm):
         cleaned = super().clean()
         if self.request is None or self.request.user.is_superuser:
             return cleaned
-        user = cleaned.get("user", self.instance.user if self.instance.user_id else None)
         region = cleaned.get("region")
         role = cleaned.get("role")
-        if user is not None and user.pk == self.request.user.pk:
-            self.add_error("user" if "user" in self.fields else None, NOT_YOURSELF)
         if region is not None and not county_regions(self.request).filter(pk=region.pk).exists():
             self.add_error("region", OUTSIDE_COUNTY)
         if role in RESERVED_ROLES:
@@ -160,8 +169,10 @@ class RoleAssignmentForm(forms.ModelForm):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(PeopleAdmin, admin.ModelAdmin):
-    """A county administrator appoints the people they manage to roles inside their county; their
-    own assignments and county administrators' are for someone above them to change."""
+    """A county administrator appoints the people they manage to roles inside their county; the
+    assignments of anyone else (themselves and their peers included) and roles at their own
+    authority are for someone above them to change. They still see every assignment in the
+    county, so they know who holds what."""
 
     form = RoleAssignmentForm
     list_display = ["user", "role", "region", "valid_from", "valid_to"]
@@ -181,7 +192,10 @@ class RoleAssignmentAdmin(PeopleAdmin, admin.ModelAdmin):
             return False
         if obj is None or request.user.is_superuser:
             return True
-        return obj.user_id != request.user.pk and obj.role not in RESERVED_ROLES
+        return (
+            obj.role not in RESERVED_ROLES
+            and manageable_users(request).filter(pk=obj.user_id).exists()
+        )
 
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)
@@ -200,8 +214,9 @@ class RoleAssignmentAdmin(PeopleAdmin, admin.ModelAdmin):
             elif db_field.name == "user":
                 kwargs["queryset"] = manageable_users(request)
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "region" and not request.user.is_superuser:
-            field.error_messages["invalid_choice"] = OUTSIDE_COUNTY
+        if not request.user.is_superuser:
+            refusal = {"region": OUTSIDE_COUNTY, "user": NOT_MANAGED}[db_field.name]
+            field.error_messages = {**field.error_messages, "invalid_choice": refusal}
         return field
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -214,6 +229,35 @@ class RoleAssignmentAdmin(PeopleAdmin, admin.ModelAdmin):
             assignment.delete()
 
 
+class UnreservedUsername:
+    """A username that reads as the timers' account name is refused, for superusers too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "username" in self.fields:
+            self.fields["username"].validators.append(validate_unreserved_username)
+
+
+class PersonCreationForm(UnreservedUsername, AdminUserCreationForm):
+    """A new account, owned by a county of the administrator creating it (optional for a
+    superuser, whose accounts without a county are theirs alone)."""
+
+    request = None  # set per request by PersonAdmin.get_form
+    county = forms.ModelChoiceField(queryset=Region.objects.none(), label=_("所属县"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        counties = owning_counties(self.request)
+        self.fields["county"].queryset = counties
+        self.fields["county"].required = not self.request.user.is_superuser
+        if len(counties[:2]) == 1:
+            self.fields["county"].initial = counties[0]
+
+
+class PersonChangeForm(UnreservedUsername, UserChangeForm):
+    pass
+
+
 admin.site.unregister(User)
 
 
@@ -221,13 +265,37 @@ admin.site.unregister(User)
 class PersonAdmin(PeopleAdmin, UserAdmin):
     """Django's user admin, limited to the people a county administrator manages; only
     superusers see or set the fields that grant powers beyond roles, and delete accounts (others
-    deactivate them, which keeps their history)."""
+    deactivate them, which keeps their history). The timers' account is shown, never changed."""
+
+    add_form = PersonCreationForm
+    form = PersonChangeForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "county", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
 
     def get_queryset(self, request):
         return manageable_users(request, super().get_queryset(request))
 
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not is_system_user(obj)
+
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return request.user.is_superuser and not is_system_user(obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change and form.cleaned_data.get("county"):
+            AccountOwner.objects.create(user=obj, county=form.cleaned_data["county"])
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

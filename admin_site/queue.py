@@ -15,7 +15,7 @@ from approvals import perform_bulk, queue_for
 from approvals.registry import workflow_models
 
 from .filters import RegionFilterField
-from .scope import acting_roles, held_roles
+from .scope import held_roles, write_roles
 from .typed_fields import LineField, bounded_ids
 
 PAGE_SIZE = 50
@@ -78,7 +78,7 @@ def _row(case, today):
 
 def _bulk_actions(workflow, request):
     """Actions the user could take on some case of this procedure (each case is checked again)."""
-    mine = set(acting_roles(request))
+    mine = set(write_roles(request))
     return list(
         dict.fromkeys(
             (t.name, str(t.label))

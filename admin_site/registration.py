@@ -10,26 +10,13 @@ import importlib
 import pkgutil
 
 from django.contrib import admin
-from django.core.exceptions import FieldDoesNotExist
 
 import workflows
 from approvals.models import ChainedRecord, Policy, WorkflowCase
 
 from .audited import RecordAdmin
 from .cases import CaseAdmin
-from .scoping import PolicyDataAdmin, ScopedAdmin
-
-
-def _region_field(model) -> str | None:
-    """How to reach a model's region, if it has one (directly or through its household)."""
-    for path in ("region", "household__region"):
-        try:
-            first = path.split("__")[0]
-            model._meta.get_field(first)
-        except FieldDoesNotExist:
-            continue
-        return path
-    return None
+from .scoping import PolicyDataAdmin, ScopedAdmin, region_path
 
 
 def admin_class(model, options):
@@ -38,11 +25,11 @@ def admin_class(model, options):
         bases = (CaseAdmin, options)
     elif issubclass(model, ChainedRecord):
         bases = (RecordAdmin, options)
-    elif _region_field(model):
+    elif region_path(model):
         bases = (ScopedAdmin, options)
     else:
         bases = (PolicyDataAdmin, options)
-    return type(f"Site{options.__name__}", bases, {"region_field": _region_field(model)})
+    return type(f"Site{options.__name__}", bases, {"region_field": region_path(model)})
 
 
 def register_procedures(site=admin.site):

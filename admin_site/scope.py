@@ -1,13 +1,20 @@
-"""What a signed-in person may see and do in the admin, from their role assignments.
+"""Where a signed-in person may read and where they may write, from their role assignments.
 
-Everything a user sees is filtered to the regions their roles cover (any role, auditors
-included); an object outside them is a 404, never a 403 that would confirm it exists. Acting roles
-(every role but auditor) may change things; auditors only read.
+Two scopes, never mixed:
+
+- the **read scope** covers every role held (auditors and county administrators included): lists,
+  pages, ledgers and the dashboard are filtered to it, and an object outside it is a 404, never a
+  403 that would confirm it exists;
+- the **write scope** covers only the roles that may change things (``write_roles``: every role
+  but the read-only ones and the timer's). Change and add permissions, object saving and every
+  choice a form offers use it, so holding a read-only role over a county never widens where one
+  may write.
 """
 
 from django.http import Http404
 
 from roles.catalogue import READ_ONLY_ROLES, Role
+from roles.models import Level, Region
 from roles.scope import jurisdiction, region_filter
 
 
@@ -18,16 +25,62 @@ def held_roles(request) -> dict[str, list[str]]:
     return request._jingzhun_jurisdiction
 
 
-def visible_prefixes(request) -> list[str]:
-    """Code prefixes of every region the user may look at ("" for a superuser: everywhere)."""
-    if request.user.is_superuser:
-        return [""]
-    prefixes = sorted({p for ps in held_roles(request).values() for p in ps})
+def _outermost(prefixes) -> list[str]:
+    prefixes = sorted(set(prefixes))
     return [p for p in prefixes if not any(p != k and p.startswith(k) for k in prefixes)]
 
 
-def acting_roles(request) -> dict[str, list[str]]:
-    """The roles the user may act under, with their prefixes (auditors and the timer excluded)."""
+# --- read scope ------------------------------------------------------------------------------
+
+
+def read_prefixes(request) -> list[str]:
+    """Code prefixes of every region the user may look at ("" for a superuser: everywhere)."""
+    if request.user.is_superuser:
+        return [""]
+    return _outermost(p for ps in held_roles(request).values() for p in ps)
+
+
+def read_filter(request, field: str = "region"):
+    """A filter for what the user may see; ``field`` names the region ("" for regions)."""
+    return region_filter(read_prefixes(request), field)
+
+
+def readable(queryset, request, field: str = "region"):
+    """``queryset`` limited to what the user may see; ``field`` names the region (or "" for a
+    queryset of regions)."""
+    return queryset.filter(read_filter(request, field))
+
+
+def in_read_scope(request, region) -> bool:
+    return any(region.code.startswith(prefix) for prefix in read_prefixes(request))
+
+
+def get_readable_or_404(queryset, request, field: str = "region", **lookup):
+    try:
+        return readable(queryset, request, field).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
+
+
+def has_any_role(request) -> bool:
+    return request.user.is_superuser or bool(held_roles(request))
+
+
+def filter_regions(request):
+    """The regions a filter offers: the townships in scope, or — for someone whose scope is one
+    township or less — its villages. Short whatever the user's level, so the form stays cheap."""
+    townships = readable(Region.objects.filter(level=Level.TOWNSHIP), request, "").order_by("code")
+    if len(townships[:2]) > 1:
+        return townships
+    return readable(Region.objects.filter(level=Level.VILLAGE), request, "").order_by("code")
+
+
+# --- write scope -----------------------------------------------------------------------------
+
+
+def write_roles(request) -> dict[str, list[str]]:
+    """The roles the user may change things as, with their prefixes (read-only roles and the
+    timer's excluded)."""
     return {
         role: prefixes
         for role, prefixes in held_roles(request).items()
@@ -35,43 +88,25 @@ def acting_roles(request) -> dict[str, list[str]]:
     }
 
 
-def is_auditor_only(request) -> bool:
-    held = held_roles(request)
-    return bool(held) and not acting_roles(request) and not request.user.is_superuser
+def is_read_only(request) -> bool:
+    """Holds roles, but none that may change anything (an auditor, say)."""
+    return bool(held_roles(request)) and not write_roles(request) and not request.user.is_superuser
 
 
-def has_any_role(request) -> bool:
-    return request.user.is_superuser or bool(held_roles(request))
+def write_prefixes(request, roles=None) -> list[str]:
+    """Code prefixes of the regions where the user may write, as any writing role or as one of
+    ``roles`` ("" for a superuser: everywhere)."""
+    if request.user.is_superuser:
+        return [""]
+    held = write_roles(request)
+    wanted = held if roles is None else [r for r in roles if r in held]
+    return _outermost(p for role in wanted for p in held[role])
 
 
-def region_filter_for(request, field: str = "region"):
-    """A filter for what the user may see; ``field`` names the region ("" for regions)."""
-    return region_filter(visible_prefixes(request), field)
+def write_filter(request, field: str = "region", roles=None):
+    """A filter for where the user may write; ``field`` names the region ("" for regions)."""
+    return region_filter(write_prefixes(request, roles), field)
 
 
-def scoped(queryset, request, field: str = "region"):
-    """``queryset`` limited to what the user may see; ``field`` names the region (or "" for a
-    queryset of regions)."""
-    return queryset.filter(region_filter_for(request, field))
-
-
-def in_scope(request, region) -> bool:
-    return any(region.code.startswith(prefix) for prefix in visible_prefixes(request))
-
-
-def get_in_scope_or_404(queryset, request, field: str = "region", **lookup):
-    try:
-        return scoped(queryset, request, field).get(**lookup)
-    except queryset.model.DoesNotExist:
-        raise Http404 from None
-
-
-def filter_regions(request):
-    """The regions a filter offers: the townships in scope, or — for someone whose scope is one
-    township or less — its villages. Short whatever the user's level, so the form stays cheap."""
-    from roles.models import Level, Region
-
-    townships = scoped(Region.objects.filter(level=Level.TOWNSHIP), request, "").order_by("code")
-    if len(townships[:2]) > 1:
-        return townships
-    return scoped(Region.objects.filter(level=Level.VILLAGE), request, "").order_by("code")
+def in_write_scope(request, region, roles=None) -> bool:
+    return any(region.code.startswith(prefix) for prefix in write_prefixes(request, roles))

@@ -1,14 +1,55 @@
 """The admin's rules for who sees and changes what, as ModelAdmin bases.
 
-Lists show only rows in the user's jurisdiction; an object outside it is a 404. Nothing is
-deleted from the admin: records with a history are kept. Policy data (lines, policy versions)
-is read by everyone who works here and changed only by superusers.
+Lists show only rows in the user's read scope; an object outside it is a 404. Adding, changing
+and every region, household or case a form offers are limited to the write scope of the roles
+that may write the model (``ScopedAdmin.roles_that_write``), so a read-only role never widens it.
+Nothing is deleted from the admin: records with a history are kept. Policy data (lines, policy
+versions) is read by everyone who works here and changed only by superusers.
 """
 
-from django.contrib import admin
-from django.http import Http404
+from functools import reduce
 
-from .scope import acting_roles, has_any_role, region_filter_for
+from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from roles.models import Region
+
+from .scope import has_any_role, in_write_scope, read_filter, write_filter, write_prefixes
+
+OUTSIDE_WRITE_SCOPE = _("所选项不在您有权办理的辖区内")
+
+
+def region_path(model) -> str | None:
+    """How to reach a model's region: "" for regions themselves, a lookup path for a model with
+    a region (directly or through its household), None for a model without one."""
+    if issubclass(model, Region):
+        return ""
+    for path in ("region", "household__region"):
+        try:
+            model._meta.get_field(path.split("__")[0])
+        except FieldDoesNotExist:
+            continue
+        return path
+    return None
+
+
+def region_of(obj, path: str):
+    return reduce(getattr, path.split("__"), obj) if path else obj
+
+
+def limit_to_write_scope(field, request, roles=None):
+    """A form field choosing a region (or a row that has one) offers only rows where the user may
+    write as one of ``roles`` (any writing role if None); posting another is a form error."""
+    if field is None or not hasattr(field, "queryset"):
+        return field
+    path = region_path(field.queryset.model)
+    if path is None:
+        return field
+    field.queryset = field.queryset.filter(write_filter(request, path, roles))
+    field.error_messages = {**field.error_messages, "invalid_choice": OUTSIDE_WRITE_SCOPE}
+    return field
 
 
 class ReadableBySiteUsers:
@@ -32,7 +73,7 @@ class PolicyDataAdmin(ReadableBySiteUsers, admin.ModelAdmin):
 
 class InheritsPermissions:
     """An inline that may be seen and changed exactly when its parent record may be (an inline
-    with ``read_only = True`` only shown)."""
+    with ``read_only = True`` only shown), offering the parent's write scope in its choices."""
 
     read_only = False
 
@@ -55,11 +96,24 @@ class InheritsPermissions:
     def has_delete_permission(self, request, obj=None):
         return self.can_delete and self._may_change(request, obj)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return limit_to_write_scope(field, request, self.parent.roles_that_write())
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return limit_to_write_scope(field, request, self.parent.roles_that_write())
+
 
 class ScopedAdmin(ReadableBySiteUsers, admin.ModelAdmin):
-    """Rows in the user's jurisdiction; those with an acting role there may change them."""
+    """Rows in the user's read scope; those inside the write scope of a role that may write the
+    model may be changed, and forms offer only choices inside it."""
 
     region_field = "region"
+
+    def roles_that_write(self):
+        """The roles whose write scope counts for this model (None: every writing role)."""
+        return None
 
     def get_inlines(self, request, obj):
         return [
@@ -68,7 +122,7 @@ class ScopedAdmin(ReadableBySiteUsers, admin.ModelAdmin):
         ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(region_filter_for(request, self.region_field))
+        return super().get_queryset(request).filter(read_filter(request, self.region_field))
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -76,8 +130,23 @@ class ScopedAdmin(ReadableBySiteUsers, admin.ModelAdmin):
             raise Http404
         return obj
 
+    def may_write(self, request) -> bool:
+        """Does the user hold, anywhere, a role that may write this model?"""
+        return bool(write_prefixes(request, self.roles_that_write()))
+
     def has_add_permission(self, request):
-        return request.user.is_superuser or bool(acting_roles(request))
+        return self.may_write(request)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser or bool(acting_roles(request))
+        if obj is None:
+            return self.may_write(request)
+        region = region_of(obj, self.region_field)
+        return in_write_scope(request, region, self.roles_that_write())
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return limit_to_write_scope(field, request, self.roles_that_write())
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return limit_to_write_scope(field, request, self.roles_that_write())

@@ -3,7 +3,9 @@ regions the person's roles cover."""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,19 @@ class RoleLoginForm(AuthenticationForm):
             raise forms.ValidationError(_("您目前没有有效的角色任命，请联系县级系统管理员"))
 
 
+class ChoicesAutocompleteView(AutocompleteJsonView):
+    """Autocompletion offers what the asking form would accept: the source field's choices as
+    its ModelAdmin limits them (to where the user may write), not all the user may read. Only
+    fields of registered ModelAdmins are answered, so no choice escapes its admin's limits."""
+
+    def get_queryset(self):
+        source_admin = self.admin_site._registry.get(self.source_field.model)
+        if source_admin is None:
+            raise PermissionDenied
+        choices = source_admin.formfield_for_foreignkey(self.source_field, self.request).queryset
+        return super().get_queryset().filter(pk__in=choices.values("pk"))
+
+
 class JingzhunAdminSite(admin.AdminSite):
     login_form = RoleLoginForm
     site_header = _("精准扶贫审批系统")
@@ -39,6 +54,9 @@ class JingzhunAdminSite(admin.AdminSite):
         admin_class = admin_class or admin.ModelAdmin
         typed = type(admin_class.__name__, (TypedInputAdmin, admin_class), {})
         super().register(model_or_iterable, typed, **options)
+
+    def autocomplete_view(self, request):
+        return ChoicesAutocompleteView.as_view(admin_site=self)(request)
 
     def index(self, request, extra_context=None):
         return redirect("admin:queue")

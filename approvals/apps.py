@@ -1,8 +1,20 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
+
+from .system import refuse_reserved_username
 
 
 class ApprovalsConfig(AppConfig):
     name = "approvals"
     verbose_name = _("审批引擎")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Only the timers' account bears its name, however a user is saved.
+        pre_save.connect(
+            refuse_reserved_username,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="approvals.reserved_username",
+        )

@@ -27,3 +27,24 @@ READ_ONLY_ROLES = frozenset({Role.AUDITOR, Role.COUNTY_ADMIN})
 def permission_codename(role: str) -> str:
     """The django-guardian permission on a Region that stands for holding ``role`` there."""
     return f"act_as_{role}"
+
+
+# Authority over people, lowest first: who may manage whose account. An administrator manages
+# only people whose every role ranks strictly below their own; the county approver, the auditor
+# and other county administrators stand level with a county administrator, the timer above all.
+AUTHORITY = {
+    Role.VILLAGE_COMMITTEE: 1,
+    Role.WORK_TEAM: 1,
+    Role.TOWNSHIP_REVIEWER: 2,
+    Role.COUNTY_OFFICE: 3,
+    Role.SECTOR_DEPARTMENT: 3,
+    Role.COUNTY_APPROVER: 4,
+    Role.AUDITOR: 4,
+    Role.COUNTY_ADMIN: 4,
+    Role.SYSTEM: 5,
+}
+
+
+def roles_at_or_above(role: str) -> frozenset[str]:
+    """The roles with at least the authority of ``role``."""
+    return frozenset(r for r, rank in AUTHORITY.items() if rank >= AUTHORITY[role])

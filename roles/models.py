@@ -163,6 +163,38 @@ class RoleAssignment(models.Model):
             raise ValidationError({"valid_to": _("失效日期不能早于生效日期")})
 
 
+class AccountOwner(models.Model):
+    """The county an account belongs to: the one whose administrator created it (for accounts
+    older than this record, the county all their role assignments lie in). Only that county's
+    administrators may manage the account; one without an owner is the superusers' alone."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="account_owner",
+    )
+    county = models.ForeignKey(
+        Region,
+        verbose_name=_("所属县"),
+        on_delete=models.PROTECT,
+        related_name="owned_accounts",
+        limit_choices_to={"level": Level.COUNTY},
+    )
+
+    class Meta:
+        verbose_name = _("账号归属")
+        verbose_name_plural = _("账号归属")
+
+    def __str__(self):
+        return f"{self.user} · {self.county}"
+
+    def clean(self):
+        if self.county_id and self.county.level != Level.COUNTY:
+            raise ValidationError({"county": _("账号只能归属于县级区划")})
+
+
 def sync_region_permission(user, role: str, region: Region) -> None:
     """Make the guardian permission for (user, role, region) mirror the assignments in force today.
 

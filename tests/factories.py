@@ -13,6 +13,7 @@ from approvals import create_case, edits, perform
 from approvals.models import AuditEntry, NoticePeriod, Objection, Policy, SecurityEvent
 from approvals.notices import file_objection, running_notice
 from roles.models import (
+    AccountOwner,
     Level,
     Region,
     RegionGroupObjectPermission,
@@ -109,6 +110,16 @@ class RegionGroupObjectPermissionFactory(RegionPermissionFactory):
         model = RegionGroupObjectPermission
 
     group = factory.SubFactory(GroupFactory)
+
+
+class AccountOwnerFactory(factory.django.DjangoModelFactory):
+    """The county an account belongs to (accounts made outside the admin have none)."""
+
+    class Meta:
+        model = AccountOwner
+
+    user = factory.SubFactory(UserFactory)
+    county = factory.SubFactory(RegionFactory, level=Level.COUNTY)
 
 
 class PolicyFactory(factory.django.DjangoModelFactory):

@@ -10,13 +10,17 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from approvals.models import WorkflowCase
+from roles.models import Region
 from tests.factories import (
     AccessAttemptFactory,
     AccessFailureLogFactory,
     AccessLogFactory,
+    AccountOwnerFactory,
     ExitCaseFactory,
     IdentificationCaseFactory,
     PolicyFactory,
@@ -27,6 +31,7 @@ from tests.factories import (
     VillagePopulationFactory,
 )
 from tests.household_setup import family
+from workflows.household.models import Household
 
 ROLES = [
     ("village_committee", "v11"),
@@ -120,6 +125,7 @@ def world(county, people):
         role="village_committee", region=county.other_village
     ).user
     home_in, home_out = family(county.v11, people.team), family(county.other_village, None)
+    inside_user = AccountOwnerFactory(county=county.county).user  # an account the county made
     registered_in = family(county.v11, people.team, register_status="registered")
     registered_out = family(county.other_village, None, register_status="registered")
     objects = {
@@ -147,11 +153,10 @@ def world(county, people):
         "axes_accessfailurelog": (AccessFailureLogFactory(), None),
         "roles_region": (county.v11, county.other_village),
         "roles_roleassignment": (
-            RoleAssignmentFactory(role="work_team", region=county.v12),
+            RoleAssignmentFactory(role="work_team", region=county.v12, user=inside_user),
             RoleAssignmentFactory(role="work_team", region=county.other_village),
         ),
     }
-    inside_user = RoleAssignmentFactory(role="work_team", region=county.v21).user
     outside_user = RoleAssignmentFactory(role="work_team", region=county.other_village).user
     objects["auth_user"] = (inside_user, outside_user)
     return SimpleNamespace(objects=objects)
@@ -226,3 +231,94 @@ def test_every_view_of_the_site_has_an_expectation():
     for name in site_urls():
         if name not in EXEMPT:
             expected(name, "auditor", True)
+
+
+# Where each role may write, by model: people and their roles are the county administrator's to
+# write; everything else belongs to the roles that take steps (never auditors or administrators).
+PEOPLE_WRITERS = {"county_admin"}
+READ_ONLY = {"auditor", "county_admin"}
+SCOPED_CHOICES = (Region, Household, WorkflowCase)
+
+
+def write_prefixes_of(user, model_key):
+    writers = PEOPLE_WRITERS if model_key in PEOPLE_MODELS else None
+    return [
+        a.region.prefix
+        for a in user.role_assignments.select_related("region")
+        if (a.role in writers if writers else a.role not in READ_ONLY)
+    ]
+
+
+def code_of(choice):
+    return choice.code if isinstance(choice, Region) else choice.region.code
+
+
+def scoped_choice_fields(response):
+    """The region, household and case choices of an admin form page, with its inlines."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [*inline.formset.forms, inline.formset.empty_form]
+    for form in forms:
+        for name, field in form.fields.items():
+            model = getattr(getattr(field, "queryset", None), "model", None)
+            if model is not None and issubclass(model, SCOPED_CHOICES):
+                yield f"{type(form).__name__}.{name}", field
+
+
+def autocompleted(client, field):
+    """What autocompletion offers for a form field, if it is autocompleted."""
+    widget = getattr(field.widget, "widget", field.widget)  # inside the admin's "+" wrapper
+    if not isinstance(widget, AutocompleteSelect):
+        return []
+    source = widget.field
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": source.model._meta.app_label,
+            "model_name": source.model._meta.model_name,
+            "field_name": source.name,
+        },
+    )
+    assert response.status_code == 200
+    ids = [r["id"] for r in response.json()["results"]]
+    return field.queryset.model._default_manager.filter(pk__in=ids)
+
+
+ACTORS = [*ROLES, ("auditor+village_committee", "county")]
+
+
+@pytest.mark.parametrize(("role", "where"), ACTORS)
+def test_every_form_offers_only_choices_where_the_actor_may_write(
+    client, county, people, world, role, where
+):
+    if "+" in role:  # an auditor of the county who is also village committee of one village
+        user = RoleAssignmentFactory(role="auditor", region=county.county).user
+        RoleAssignmentFactory(user=user, role="village_committee", region=county.v11)
+    else:
+        user = RoleAssignmentFactory(role=role, region=getattr(county, where)).user
+    client.force_login(user)
+    walked, offered, failures = set(), 0, []
+    for model in admin.site._registry:
+        key = f"{model._meta.app_label}_{model._meta.model_name}"
+        allowed = write_prefixes_of(user, key)
+        inside = world.objects.get(key, (None, None))[0]
+        pages = [reverse(f"admin:{key}_add")]
+        if inside is not None:
+            pages.append(reverse(f"admin:{key}_change", args=[inside.pk]))
+        for url in pages:
+            response = client.get(url)
+            if response.status_code != 200:
+                continue
+            walked.add(key)
+            for name, field in scoped_choice_fields(response):
+                choices = [*field.queryset, *autocompleted(client, field)]
+                offered += len(choices)
+                failures += [
+                    f"{url} {name}: {choice} ({code_of(choice)})"
+                    for choice in choices
+                    if not any(code_of(choice).startswith(p) for p in allowed)
+                ]
+    assert not failures, "outside the write scope:\n" + "\n".join(failures)
+    if role != "county_admin" and role not in READ_ONLY:
+        assert {"household_household", "household_villagepopulation"} <= walked
+        assert offered > 0

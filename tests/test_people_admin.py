@@ -1,13 +1,20 @@
-"""A county administrator manages the people of their county and their roles there, nothing
-beyond; other roles cannot open these pages; superusers manage everyone."""
+"""A county administrator manages the people of their county with less authority than their
+own, and their roles there, nothing beyond; other roles cannot open these pages; superusers
+manage everyone; nobody takes the timers' name."""
+
+import importlib
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from roles.models import RoleAssignment
+from approvals.system import is_system_user, system_user
+from roles.models import AccountOwner, RoleAssignment
 from roles.scope import may_act
-from tests.factories import RoleAssignmentFactory, UserFactory
+from tests.factories import AccountOwnerFactory, RoleAssignmentFactory, UserFactory
 
 PASSWORD = "Qz7!long-enough-pass"
 
@@ -30,6 +37,20 @@ def as_county_admin(client, county_admin):
     return client
 
 
+@pytest.fixture
+def people(people, county):
+    """The county's people, their accounts made by its administrator."""
+    for user in vars(people).values():
+        AccountOwnerFactory(
+            user=user, county=county.other_county if user.username == "outsider" else county.county
+        )
+    return people
+
+
+def owned(county, **kwargs):
+    return AccountOwnerFactory(user=UserFactory(**kwargs), county=county).user
+
+
 def appoint(client, user, region, role="village_committee"):
     return client.post(
         reverse("admin:roles_roleassignment_add"),
@@ -46,6 +67,7 @@ def test_a_county_admin_creates_a_user_and_appoints_them_in_a_village(as_county_
         reverse("admin:auth_user_add"),
         {
             "username": "newcadre",
+            "county": county.county.pk,
             "usable_password": "true",
             "password1": PASSWORD,
             "password2": PASSWORD,
@@ -54,6 +76,7 @@ def test_a_county_admin_creates_a_user_and_appoints_them_in_a_village(as_county_
     assert response.status_code == 302
     newcadre = RoleAssignment._meta.get_field("user").related_model.objects.get(username="newcadre")
     assert not newcadre.is_staff and not newcadre.is_superuser
+    assert AccountOwner.objects.get(user=newcadre).county == county.county
 
     response = appoint(as_county_admin, newcadre, county.v21)
     assert response.status_code == 302
@@ -62,25 +85,33 @@ def test_a_county_admin_creates_a_user_and_appoints_them_in_a_village(as_county_
 
 
 def test_a_county_admin_cannot_appoint_in_another_county(as_county_admin, county):
-    person = UserFactory(username="newcomer")
+    person = owned(county.county, username="newcomer")
     response = appoint(as_county_admin, person, county.other_village)
     assert response.status_code == 200
     assert "只能在本县范围内任命角色" in response.content.decode()
     assert not RoleAssignment.objects.filter(user=person).exists()
 
 
-def test_a_county_admin_cannot_appoint_a_county_admin(as_county_admin, county):
-    person = UserFactory(username="newcomer")
-    response = appoint(as_county_admin, person, county.county, role="county_admin")
+@pytest.mark.parametrize(
+    ("role", "label"),
+    [
+        ("county_admin", "县级系统管理员"),
+        ("county_approver", "县级审批人"),
+        ("auditor", "审计监督"),
+    ],
+)
+def test_a_county_admin_cannot_appoint_at_their_own_authority(as_county_admin, county, role, label):
+    person = owned(county.county, username="newcomer")
+    response = appoint(as_county_admin, person, county.county, role=role)
     assert response.status_code == 200
-    assert "“县级系统管理员”角色只能由上级管理员任命" in response.content.decode()
+    assert f"“{label}”角色只能由上级管理员任命" in response.content.decode()
     assert not RoleAssignment.objects.filter(user=person).exists()
 
 
 def test_a_county_admin_cannot_grant_themselves(as_county_admin, county, county_admin):
     response = appoint(as_county_admin, county_admin, county.v11)
     assert response.status_code == 200
-    assert "不能给自己授权" in response.content.decode()
+    assert "只能为您管理的人员任命角色" in response.content.decode()
     assert list(
         RoleAssignment.objects.filter(user=county_admin).values_list("role", flat=True)
     ) == ["county_admin"]
@@ -125,13 +156,14 @@ def test_a_county_admin_manages_their_county_s_assignments_only(as_county_admin,
 def test_a_county_admin_does_not_see_people_of_another_county_nor_superusers(
     as_county_admin, people, superuser, county
 ):
-    both = RoleAssignmentFactory(user__username="both", role="work_team", region=county.v11).user
+    both = owned(county.county, username="both")
+    RoleAssignmentFactory(user=both, role="work_team", region=county.v11)
     RoleAssignmentFactory(user=both, role="work_team", region=county.other_village)
-    unassigned = UserFactory(username="unassigned")
+    unassigned = owned(county.county, username="unassigned")
 
     listing = as_county_admin.get(reverse("admin:auth_user_changelist"))
     shown = {u.username for u in listing.context["cl"].result_list}
-    assert {"cadre", "reviewer", "auditor", "countyadmin", "unassigned"} <= shown
+    assert {"cadre", "reviewer", "office", "sector", "unassigned"} <= shown
     assert not {"outsider", "root", "both"} & shown
 
     for hidden in (people.outsider, superuser, both):
@@ -225,3 +257,171 @@ def test_a_page_cannot_be_looked_up_by_a_secret_field(as_county_admin, people):
     url = change_url(people.cadre).replace(str(people.cadre.pk), people.cadre.password)
     response = as_county_admin.get(url, {"_to_field": "password"})
     assert response.status_code == 400
+
+
+def password_url(user):
+    return reverse("admin:auth_user_password_change", args=[user.pk])
+
+
+def test_a_county_admin_cannot_take_over_anyone_at_or_above_their_authority(
+    as_county_admin, people, county
+):
+    peer = RoleAssignmentFactory(role="county_admin", region=county.county).user
+    AccountOwnerFactory(user=peer, county=county.county)
+    listing = as_county_admin.get(reverse("admin:auth_user_changelist"))
+    shown = {u.username for u in listing.context["cl"].result_list}
+    for senior in (peer, people.approver, people.auditor):
+        assert senior.username not in shown
+        assert as_county_admin.get(change_url(senior)).status_code == 404
+        assert as_county_admin.get(password_url(senior)).status_code == 404
+        response = as_county_admin.post(
+            password_url(senior), {"password1": PASSWORD, "password2": PASSWORD}
+        )
+        assert response.status_code == 404
+        senior.refresh_from_db()
+        assert not senior.check_password(PASSWORD)
+    # Their role assignments stay listed for the record, but are not theirs to end.
+    approver_role = people.approver.role_assignments.get()
+    assert as_county_admin.get(change_url(approver_role)).status_code == 200
+    url = reverse("admin:roles_roleassignment_delete", args=[approver_role.pk])
+    assert as_county_admin.post(url, {"post": "yes"}).status_code == 403
+    response = as_county_admin.post(
+        reverse("admin:roles_roleassignment_changelist"),
+        {"action": "delete_selected", "_selected_action": [approver_role.pk], "post": "yes"},
+    )
+    assert response.status_code == 403
+    assert RoleAssignment.objects.filter(pk=approver_role.pk).exists()
+
+
+def test_a_county_admin_resets_the_password_of_someone_they_manage(as_county_admin, people):
+    response = as_county_admin.post(
+        password_url(people.cadre), {"password1": PASSWORD, "password2": PASSWORD}
+    )
+    assert response.status_code == 302
+    people.cadre.refresh_from_db()
+    assert people.cadre.check_password(PASSWORD)
+
+
+def test_an_account_belongs_to_the_county_that_created_it(client, as_county_admin, county):
+    elsewhere = owned(county.other_county, username="theirs")  # no role yet
+    unowned = UserFactory(username="nobodys")  # made outside the admin, by no county
+    listing = as_county_admin.get(reverse("admin:auth_user_changelist"))
+    assert not {"theirs", "nobodys"} & {u.username for u in listing.context["cl"].result_list}
+    for user in (elsewhere, unowned):
+        assert as_county_admin.get(change_url(user)).status_code == 404
+        assert as_county_admin.get(password_url(user)).status_code == 404
+
+    other_admin = RoleAssignmentFactory(role="county_admin", region=county.other_county).user
+    client.force_login(other_admin)
+    assert client.get(change_url(elsewhere)).status_code == 200
+
+
+@pytest.mark.parametrize("username", ["system", "System", "ｓｙｓｔｅｍ", " system ", "SYSTEM\t"])
+@pytest.mark.parametrize("who", ["county_admin", "superuser"])
+def test_nobody_creates_an_account_named_like_the_timer(
+    client, county, county_admin, superuser, username, who
+):
+    client.force_login(county_admin if who == "county_admin" else superuser)
+    before = get_user_model().objects.count()
+    response = client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": username,
+            "county": county.county.pk,
+            "usable_password": "true",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert response.status_code == 200
+    assert "该用户名为系统保留，请换一个" in response.content.decode()
+    assert get_user_model().objects.count() == before
+
+
+def test_nobody_renames_an_account_to_the_timer_s_name(client, people, superuser):
+    client.force_login(superuser)
+    response = client.post(
+        change_url(people.cadre),
+        {
+            "username": "Ｓystem",
+            "is_active": "on",
+            "date_joined_0": "2024-01-01",
+            "date_joined_1": "08:00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "该用户名为系统保留，请换一个" in response.content.decode()
+    people.cadre.refresh_from_db()
+    assert people.cadre.username == "cadre"
+
+
+@pytest.mark.parametrize("username", ["System", "ｓｙｓｔｅｍ", " system "])
+def test_no_code_path_saves_an_account_named_like_the_timer(db, username):
+    with pytest.raises(ValidationError):
+        get_user_model().objects.create_user(username=username, password=PASSWORD)
+    person = UserFactory(username="someone")
+    person.username = username
+    with pytest.raises(ValidationError):
+        person.save()
+
+
+def test_the_timer_account_exists_from_the_migrations_and_cannot_sign_in(db):
+    timer = get_user_model().objects.get(username="system")
+    assert is_system_user(timer)
+    assert not timer.is_active and not timer.has_usable_password()
+    assert not timer.is_staff and not timer.is_superuser
+
+
+def test_only_the_powerless_timer_account_counts_as_the_timer(db):
+    timer = system_user()
+    timer.is_active = True
+    assert not is_system_user(timer)
+    timer.is_active = False
+    timer.set_password(PASSWORD)
+    assert not is_system_user(timer)
+
+
+def test_superusers_see_the_timer_account_but_cannot_change_or_delete_it(client, superuser):
+    client.force_login(superuser)
+    timer = system_user()
+    assert client.get(change_url(timer)).status_code == 200
+    response = client.post(change_url(timer), {"username": "timer", "is_active": "on"})
+    assert response.status_code == 403
+    url = reverse("admin:auth_user_delete", args=[timer.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert (
+        client.post(password_url(timer), {"password1": PASSWORD, "password2": PASSWORD}).status_code
+        == 403
+    )
+    timer.refresh_from_db()
+    assert is_system_user(timer)
+
+
+def test_existing_accounts_belong_to_the_county_their_assignments_lie_in(county):
+    migration = importlib.import_module("roles.migrations.0003_account_owners_from_assignments")
+    at_home = RoleAssignmentFactory(role="work_team", region=county.v11).user
+    RoleAssignmentFactory(user=at_home, role="township_reviewer", region=county.t2)
+    two_counties = RoleAssignmentFactory(role="work_team", region=county.v11).user
+    RoleAssignmentFactory(user=two_counties, role="work_team", region=county.other_village)
+    RoleAssignmentFactory(role="auditor", region=county.province)  # above any county
+    UserFactory(username="no-roles")
+
+    migration.own_accounts_by_assignments(apps, None)
+
+    assert dict(AccountOwner.objects.values_list("user__username", "county")) == {
+        at_home.username: county.county.pk
+    }
+
+
+def test_the_timer_migration_strips_an_account_that_took_the_name_before_it(db):
+    migration = importlib.import_module("approvals.migrations.0004_timer_account")
+    User = get_user_model()
+    User.objects.filter(username="system").update(
+        password=make_password(PASSWORD), is_active=True, is_staff=True, is_superuser=True
+    )
+
+    migration.create_timer_account(apps, None)
+
+    timer = User.objects.get(username="system")
+    assert is_system_user(timer)
+    assert not timer.check_password(PASSWORD)

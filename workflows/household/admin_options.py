@@ -114,7 +114,7 @@ class PovertyLineAdmin(admin.ModelAdmin):
 
 class VillagePopulationAdmin(admin.ModelAdmin):
     list_display = ["region", "year", "rural_population"]
-    raw_id_fields = ["region"]
+    autocomplete_fields = ["region"]
 
 
 ADMINS = {

@@ -1,0 +1,82 @@
+"""Writes are held to where the acting role may write: a form refuses a region (or a row with
+one) outside it with a form error and saves nothing, and a read-only role held over a wider area
+never widens it."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import RoleAssignmentFactory, VillagePopulationFactory
+from tests.household_setup import family
+from workflows.household.models import Household, VillagePopulation
+
+OUTSIDE = "所选项不在您有权办理的辖区内"
+
+
+@pytest.fixture
+def auditor_and_cadre(county):
+    """Auditor of the whole county, village committee of one village only."""
+    user = RoleAssignmentFactory(role="auditor", region=county.county).user
+    RoleAssignmentFactory(user=user, role="village_committee", region=county.v11)
+    return user
+
+
+def add_household(client, region, number="H-1"):
+    return client.post(
+        reverse("admin:household_household_add"),
+        {"region": region.pk, "number": number, "head_name": "张三", **inline_management(client)},
+    )
+
+
+def inline_management(client):
+    """The management forms of the household page's inlines, as the page renders them."""
+    page = client.get(reverse("admin:household_household_add"))
+    return {
+        f"{inline.formset.prefix}-{key}": "0"
+        for inline in page.context["inline_admin_formsets"]
+        for key in ("TOTAL_FORMS", "INITIAL_FORMS")
+    }
+
+
+@pytest.mark.parametrize("who", ["cadre", "auditor_and_cadre"])
+def test_a_household_is_not_created_outside_the_write_scope(client, county, people, who, request):
+    user = people.cadre if who == "cadre" else request.getfixturevalue("auditor_and_cadre")
+    client.force_login(user)
+    for region in (county.v12, county.other_village):
+        response = add_household(client, region)
+        assert response.status_code == 200
+        assert OUTSIDE in response.content.decode()
+    assert not Household.objects.exists()
+    assert add_household(client, county.v11).status_code == 302
+    assert Household.objects.get().region == county.v11
+
+
+def test_village_figures_are_not_entered_outside_the_write_scope(client, county, auditor_and_cadre):
+    client.force_login(auditor_and_cadre)
+    url = reverse("admin:household_villagepopulation_add")
+    response = client.post(url, {"region": county.v21.pk, "year": 2024, "rural_population": 900})
+    assert response.status_code == 200
+    assert OUTSIDE in response.content.decode()
+    assert not VillagePopulation.objects.exists()
+
+
+def test_a_read_only_role_does_not_widen_where_one_may_change(client, county, auditor_and_cadre):
+    elsewhere, home = family(county.v21, None), family(county.v11, None)
+    figures = VillagePopulationFactory(region=county.v21, rural_population=900)
+    client.force_login(auditor_and_cadre)
+
+    page = client.get(reverse("admin:household_household_change", args=[elsewhere.pk]))
+    assert page.status_code == 200  # the auditor reads it
+    assert 'name="head_name"' not in page.content.decode()  # but may not change it
+    url = reverse("admin:household_household_change", args=[elsewhere.pk])
+    assert client.post(url, {"head_name": "改名"}).status_code == 403
+    elsewhere.refresh_from_db()
+    assert elsewhere.head_name != "改名"
+
+    url = reverse("admin:household_villagepopulation_change", args=[figures.pk])
+    response = client.post(url, {"region": county.v21.pk, "year": 2024, "rural_population": 1})
+    assert response.status_code == 403
+    figures.refresh_from_db()
+    assert figures.rural_population == 900
+
+    page = client.get(reverse("admin:household_household_change", args=[home.pk]))
+    assert 'name="head_name"' in page.content.decode()  # at home, the village committee edits
