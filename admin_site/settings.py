@@ -126,6 +126,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 AUDIT_HMAC_KEY = os.environ.get(
     "JINGZHUN_AUDIT_KEY", "dev-only-audit-key-change-me" if DEBUG else ""
 )
+# Keys the trail was signed with before a rotation: they verify old entries, never sign new ones.
+# Comma-separated; each entry names the key that signed it by its fingerprint (approvals.keys).
+AUDIT_HMAC_KEYS_RETIRED = [
+    key for key in os.environ.get("JINGZHUN_AUDIT_KEYS_RETIRED", "").split(",") if key
+]
 # The account that timers (close_due_notices) act as; created on first use, cannot log in.
 APPROVALS_SYSTEM_USERNAME = "system"
 

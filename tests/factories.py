@@ -7,8 +7,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 
-from approvals import create_case
-from approvals.models import Policy, SecurityEvent
+from approvals import checkpoints, create_case
+from approvals.models import Checkpoint, Policy, SecurityEvent
 from roles.models import Level, Region, RoleAssignment
 from tests.toy.models import ToyCase
 from workflows.household import idnumber
@@ -68,6 +68,17 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory):
     region = factory.SubFactory(RegionFactory)
     valid_from = datetime.date(2020, 1, 1)
     valid_to = None
+
+
+class CheckpointFactory(factory.Factory):
+    """A checkpoint of every chain now, signed, as ``manage.py audit_checkpoint`` takes it."""
+
+    class Meta:
+        model = Checkpoint
+
+    @classmethod
+    def _create(cls, model_class, **fields):
+        return model_class.objects.get(signature=checkpoints.take().signature)
 
 
 class PolicyFactory(factory.django.DjangoModelFactory):
