@@ -45,7 +45,6 @@ def test_a_mistyped_key_is_reported_once_with_its_fingerprint(cases):
         f"(configured: current {key_id('test-audit-kye')}, retired (none)): 2 chain(s) not "
         f"verified, e.g. toy.toycase#{cases[0].pk}, toy.toycase#{cases[1].pk}"
     ]
-    assert f"Audit key: current {key_id('test-audit-kye')}" in out
 
 
 def test_after_a_rotation_old_entries_verify_with_the_retired_key(cases, people):
@@ -55,6 +54,7 @@ def test_after_a_rotation_old_entries_verify_with_the_retired_key(cases, people)
         assert AuditEntry.objects.for_object(cases[1]).last().key_id == key_id(OLD_KEY)
         code, out = verify()
         assert code == 0, out
+        assert f"(audit keys: current {key_id(NEW_KEY)}, retired {key_id(OLD_KEY)})" in out
     # Without the retired key, the entries it signed are unverified (and said to be), no more.
     with override_settings(AUDIT_HMAC_KEY=NEW_KEY):
         code, out = verify()
