@@ -138,6 +138,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # The key of the audit trail's HMAC chain. It lives in settings (the environment in production),
 # never in the database, so whoever can write the database cannot re-sign an edited entry.
 AUDIT_HMAC_KEY = os.environ.get("JINGZHUN_AUDIT_KEY", "")
+# Keys the trail was signed with before a rotation: they verify old entries, never sign new ones.
+# Comma-separated; each entry names the key that signed it by its fingerprint (approvals.keys).
+AUDIT_HMAC_KEYS_RETIRED = [
+    key for key in os.environ.get("JINGZHUN_AUDIT_KEYS_RETIRED", "").split(",") if key
+]
 # The account that timers (close_due_notices) act as; created on first use, cannot log in.
 APPROVALS_SYSTEM_USERNAME = "system"
 

@@ -24,6 +24,7 @@ from roles.catalogue import READ_ONLY_ROLES, Role
 from roles.scope import jurisdiction, region_filter, roles_held
 
 from . import audit, clock, notices, statements, typed_input
+from .binding import POLICY_KEY
 from .exceptions import ConflictError, PermissionDenied, TransitionNotAllowed
 from .locking import ensure_unchanged, lock_fresh
 from .models import AuditEntry, SecurityEvent
@@ -318,7 +319,8 @@ def create_case(model, user, *, region, comment: str = "", data: dict | None = N
 
 def open_case(case, user, comment: str = "", data: dict | None = None):
     """Save a new case (built by code or a form) in its first state, as someone who may act on
-    it there. The opening is the first entry of the case's audit trail."""
+    it there. The opening is the first entry of the case's audit trail, and records the policy
+    version the case is pinned to, so the pin cannot be moved outside the trail unnoticed."""
     workflow = workflow_of(case)
     roles = [r for r in workflow.creators() if r not in READ_ONLY_ROLES]
     held = roles_held(user, case.region, roles)
@@ -339,7 +341,7 @@ def open_case(case, user, comment: str = "", data: dict | None = None):
             actor=user,
             actor_role=held[0],
             comment=(comment or "").strip(),
-            data=data,
+            data={**(data or {}), POLICY_KEY: case.policy.version if case.policy_id else None},
             now=case.state_since,
         )
         case.save(update_fields=audit.HEAD_FIELDS)

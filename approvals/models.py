@@ -16,7 +16,7 @@ from django_fsm import ConcurrentTransitionMixin
 
 from roles.models import Region
 
-from . import calendar, clock
+from . import binding, calendar, clock
 
 
 class Policy(models.Model):
@@ -97,6 +97,11 @@ class ChainedRecord(models.Model):
         """What this record's entries carry as their ``workflow``."""
         return cls._meta.label_lower
 
+    @classmethod
+    def chain_bindings(cls) -> list[binding.Binding]:
+        """The fields of the row that its chain also says, which verification compares."""
+        return [binding.REGION]
+
     def edit_rule(self) -> EditRule:
         raise NotImplementedError(f"{type(self).__name__} must say who may edit it")
 
@@ -132,6 +137,10 @@ class WorkflowCase(ConcurrentTransitionMixin, ChainedRecord):
     def chain_name(cls) -> str:
         return cls.workflow.name
 
+    @classmethod
+    def chain_bindings(cls) -> list[binding.Binding]:
+        return [binding.REGION, binding.STATE, binding.STATE_SINCE, binding.POLICY]
+
     @property
     def state_label(self):
         return self.workflow.state_label(self.state)
@@ -156,13 +165,33 @@ class WorkflowCase(ConcurrentTransitionMixin, ChainedRecord):
         return calendar.add_working_days(timezone.localdate(self.state_since), days)
 
 
-class AuditEntryQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise TypeError("The audit trail is append-only")
 
     def delete(self):
         raise TypeError("The audit trail is append-only")
 
+
+class AppendOnly(models.Model):
+    """A row of the audit record: written once, never changed or removed."""
+
+    # The site's runtime database role may only insert and read (manage.py grant_runtime_role).
+    append_only = True
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("The audit trail is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The audit trail is append-only")
+
+
+class AuditEntryQuerySet(AppendOnlyQuerySet):
     def for_object(self, obj):
         ct = ContentType.objects.get_for_model(obj)
         return self.filter(content_type=ct, object_id=obj.pk).order_by("seq")
@@ -172,11 +201,12 @@ class AuditEntryQuerySet(models.QuerySet):
         return self.annotate(region_code=models.F("region__code"))
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnly):
     """One step in an object's history, chained to the previous one by an HMAC.
 
     ``hash`` = HMAC-SHA256(key, prev_hash ‖ canonical form of the other fields): editing,
     deleting or reordering an entry breaks the chain, and ``verify_audit`` says where.
+    ``key_id`` names the key (``approvals.keys``) that signed it, so keys can be rotated.
     """
 
     # Entries are found by (content_type, object_id, seq), the chain's unique key; no other index
@@ -206,10 +236,11 @@ class AuditEntry(models.Model):
     created_at = models.DateTimeField(_("时间"))
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
+    # Not in the canonical form: it picks the key the hash is checked with, so a changed id can
+    # only make the entry fail to verify or be reported as signed with a key not configured.
+    key_id = models.CharField(_("密钥标识"), max_length=16)
 
     objects = AuditEntryQuerySet.as_manager()
-    # The site's runtime database role may only insert and read (manage.py grant_runtime_role).
-    append_only = True
 
     class Meta:
         verbose_name = _("审计记录")
@@ -229,13 +260,28 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.workflow}#{self.object_id}/{self.seq} {self.action}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("The audit trail is append-only")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise TypeError("The audit trail is append-only")
+class Checkpoint(AppendOnly):
+    """A signed statement of every chain at one moment: how many chains and entries, and a digest
+    over each chain's (record, entry count, head). Its file, kept outside the system, shows later
+    whether a whole chain went missing or lost entries (``approvals.checkpoints``)."""
+
+    created_at = models.DateTimeField(_("时间"), db_index=True)
+    key_id = models.CharField(_("密钥标识"), max_length=16)
+    chains = models.PositiveIntegerField(_("链条数"))
+    entries = models.PositiveBigIntegerField(_("记录数"))
+    digest = models.CharField(_("摘要"), max_length=64)
+    signature = models.CharField(_("签名"), max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计检查点")
+        verbose_name_plural = _("审计检查点")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.chains}/{self.entries}"
 
 
 class SecurityEvent(models.Model):

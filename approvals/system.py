@@ -1,6 +1,6 @@
 """The system actor that timers act as (closing notices whose period has run out).
 
-The account is made by a migration (``0004_timer_account``) with no usable password, inactive, so
+The account is made by a migration (``0005_timer_account``) with no usable password, inactive, so
 it never signs in. Its name is reserved: no other account may be created or renamed to anything
 that reads the same (whatever the case, full-width letters or surrounding spaces), so no impostor
 can stand in for the timer nor take its name before it exists.

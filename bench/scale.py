@@ -297,6 +297,7 @@ def _audit(cursor, audit_per_case: int, users: dict[str, int], now: datetime.dat
     inserted in time order as an append-only log grows."""
     from django.contrib.contenttypes.models import ContentType
 
+    from approvals import keys
     from workflows.household.models import ExitCase, IdentificationCase
     from workflows.project_library.models import ProjectApplication
 
@@ -343,14 +344,15 @@ def _audit(cursor, audit_per_case: int, users: dict[str, int], now: datetime.dat
         )
         INSERT INTO approvals_auditentry (
             content_type_id, object_id, seq, workflow, action, from_state, to_state,
-            actor_id, actor_role, region_id, comment, data, created_at, prev_hash, hash
+            actor_id, actor_role, region_id, comment, data, created_at, prev_hash, hash, key_id
         )
         SELECT e.content_type_id, e.object_id, e.seq, e.workflow, e.action, e.from_state,
                e.to_state, actor.id, e.actor_role, e.region_id, '', '{{}}'::jsonb, e.created_at,
                CASE WHEN e.seq = 1 THEN ''
                     ELSE md5(e.object_id || ':' || (e.seq - 1)) || md5((e.seq - 1) || ':'
                          || e.object_id) END,
-               md5(e.object_id || ':' || e.seq) || md5(e.seq || ':' || e.object_id)
+               md5(e.object_id || ':' || e.seq) || md5(e.seq || ':' || e.object_id),
+               %(key_id)s
         FROM e JOIN (VALUES {actors}) AS actor(role, id) ON actor.role = e.actor_role
         ORDER BY e.created_at
         """,
@@ -359,6 +361,7 @@ def _audit(cursor, audit_per_case: int, users: dict[str, int], now: datetime.dat
             "identification": ct(IdentificationCase).pk,
             "exit": ct(ExitCase).pk,
             "own": own,
+            "key_id": keys.current_id(),
             "start": now - datetime.timedelta(days=SPAN_DAYS),
             "span": datetime.timedelta(days=SPAN_DAYS),
         },

@@ -3,6 +3,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from tests.factories import PolicyFactory, RegionFactory, RoleAssignmentFactory, child_region
 
@@ -19,6 +20,14 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a request in English does not leak into the next."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 _audit_triggers_disabled = False

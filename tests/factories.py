@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 
-from approvals import create_case, edits, perform
-from approvals.models import AuditEntry, NoticePeriod, Objection, Policy, SecurityEvent
+from approvals import checkpoints, create_case, edits, perform
+from approvals.models import AuditEntry, Checkpoint, NoticePeriod, Objection, Policy, SecurityEvent
 from approvals.notices import file_objection, running_notice
 from roles.models import (
     AccountOwner,
@@ -120,6 +120,17 @@ class AccountOwnerFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     county = factory.SubFactory(RegionFactory, level=Level.COUNTY)
+
+
+class CheckpointFactory(factory.Factory):
+    """A checkpoint of every chain now, signed, as ``manage.py audit_checkpoint`` takes it."""
+
+    class Meta:
+        model = Checkpoint
+
+    @classmethod
+    def _create(cls, model_class, **fields):
+        return model_class.objects.get(signature=checkpoints.take().signature)
 
 
 class PolicyFactory(factory.django.DjangoModelFactory):

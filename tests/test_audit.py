@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
-from approvals.models import AuditEntry
+from approvals.models import AuditEntry, Checkpoint
 from tests.factories import ToyCaseFactory
 from tests.helpers import to_notice
 from tests.toy.models import ToyCase
@@ -143,3 +143,24 @@ def test_raw_sql_cannot_change_the_trail_on_postgresql(concurrent_db, trail, sql
         cursor.execute(sql)
     assert AuditEntry.objects.count() == before
     assert verify()[0] == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE approvals_checkpoint SET entries = 0",
+        "DELETE FROM approvals_checkpoint",
+        "TRUNCATE approvals_checkpoint",
+    ],
+)
+def test_raw_sql_cannot_change_a_checkpoint_on_postgresql(concurrent_db, trail, sql):
+    call_command("audit_checkpoint", stdout=io.StringIO())
+    before = list(Checkpoint.objects.values_list("entries", flat=True))
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
+    assert list(Checkpoint.objects.values_list("entries", flat=True)) == before

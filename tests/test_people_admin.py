@@ -414,7 +414,7 @@ def test_existing_accounts_belong_to_the_county_their_assignments_lie_in(county)
 
 
 def test_the_timer_migration_strips_an_account_that_took_the_name_before_it(db):
-    migration = importlib.import_module("approvals.migrations.0004_timer_account")
+    migration = importlib.import_module("approvals.migrations.0005_timer_account")
     User = get_user_model()
     User.objects.filter(username="system").update(
         password=make_password(PASSWORD), is_active=True, is_staff=True, is_superuser=True

@@ -18,7 +18,7 @@ def create_timer_account(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("approvals", "0003_queue_and_inspector_indexes"),
+        ("approvals", "0004_audit_keys_and_checkpoints"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
