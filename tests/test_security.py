@@ -19,6 +19,7 @@ from django.utils import timezone
 from admin_site import published_keys
 from admin_site.checks import audit_key_is_strong
 from admin_site.client_address import client_ip
+from roles.models import Region
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRETS = ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "JINGZHUN_AUDIT_KEY")
@@ -101,9 +102,11 @@ def test_production_with_the_published_audit_key_fails_check_deploy():
 
 def test_seed_demo_refuses_a_site_that_is_not_a_demo_and_writes_nothing(db, settings):
     settings.DEMO_SITE = False
+    accounts = list(get_user_model().objects.values_list("username", flat=True))  # the timer's
     with pytest.raises(CommandError, match="admin/demo"):
         call_command("seed_demo", stdout=io.StringIO())
-    assert not get_user_model().objects.exists()
+    assert list(get_user_model().objects.values_list("username", flat=True)) == accounts
+    assert not Region.objects.exists()
 
 
 def test_seed_demo_refuses_the_production_settings(tmp_path):
