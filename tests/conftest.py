@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.utils import translation
 
+from approvals.database_roles import append_only_tables
 from tests.factories import PolicyFactory, RegionFactory, RoleAssignmentFactory, child_region
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
@@ -38,23 +39,29 @@ def _audit_triggers_back_on(django_db_blocker):
     """Re-arm the audit trail's triggers if a concurrent test disarmed them for its clean-up."""
     global _audit_triggers_disabled
     if _audit_triggers_disabled:
-        with django_db_blocker.unblock(), connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE approvals_auditentry ENABLE TRIGGER USER")
+        with django_db_blocker.unblock():
+            _set_append_only_triggers("ENABLE")
         _audit_triggers_disabled = False
+
+
+def _set_append_only_triggers(switch: str) -> None:
+    with connection.cursor() as cursor:
+        for table in sorted(append_only_tables()):
+            cursor.execute(f"ALTER TABLE {connection.ops.quote_name(table)} {switch} TRIGGER USER")
 
 
 @pytest.fixture
 def concurrent_db(django_db_serialized_rollback, transactional_db):
     """Committed data that other connections (threads) can see, on PostgreSQL.
 
-    Clearing the database after such a test truncates every table, which the audit trail's
-    trigger refuses; the trigger is disarmed for that clean-up only and re-armed before the next.
+    Clearing the database after such a test truncates every table, which the triggers of the
+    append-only tables (the trail, the checkpoints) refuse; they are disarmed for that clean-up
+    only and re-armed before the next test.
     The rows the migrations load (policies, poverty lines) are restored for the next test.
     """
     global _audit_triggers_disabled
     yield
-    with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE approvals_auditentry DISABLE TRIGGER USER")
+    _set_append_only_triggers("DISABLE")
     _audit_triggers_disabled = True
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
+from approvals.database_roles import append_only_tables
 from approvals.models import AuditEntry, Checkpoint
 from tests.factories import ToyCaseFactory
 from tests.helpers import to_notice
@@ -28,14 +29,15 @@ def verify():
 
 
 def sql_update(sql, params):
-    """Change the audit table behind the engine's back, as its owner could.
+    """Change the audit tables behind the engine's back, as their owner could.
 
     On PostgreSQL the owner disarms the trigger first; the test's transaction re-arms it.
     """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks block the ALTER
-            cursor.execute("ALTER TABLE approvals_auditentry DISABLE TRIGGER USER")
+            for table in sorted(append_only_tables()):
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         cursor.execute(sql, params)
 
 

@@ -83,7 +83,7 @@ def test_the_runtime_role_cannot_change_or_unguard_the_trail(runtime, sql):
 def test_the_runtime_role_can_append_to_and_read_the_trail(runtime):
     columns = (
         "content_type_id, object_id, seq, workflow, action, from_state, to_state, actor_id, "
-        "actor_role, region_id, comment, data, created_at, prev_hash, hash"
+        "actor_role, region_id, comment, data, created_at, prev_hash, hash, key_id"
     )
     appended = columns.replace("seq,", "seq + 100,")
     with runtime.transaction(force_rollback=True):
