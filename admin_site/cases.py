@@ -21,8 +21,10 @@ from approvals.notices import running_notice
 from roles.catalogue import Role
 from roles.scope import region_filter, roles_held
 
+from . import files
 from .scope import acting_roles, is_auditor_only
 from .scoping import ScopedAdmin
+from .uploads import refused_uploads
 
 # What the engine itself writes to a trail besides a procedure's own actions.
 ENGINE_ACTIONS = {
@@ -37,17 +39,6 @@ def action_label(workflow, name: str) -> str:
     return str(ENGINE_ACTIONS.get(name) or workflow.action_label(name))
 
 
-def evidence_in(data) -> list[tuple[str, str]]:
-    """The files an entry's data records, as (name, SHA-256) pairs."""
-    if not isinstance(data, dict):
-        return []
-    return [
-        (str(data.get(f"{key}_name", "")), str(value))
-        for key, value in data.items()
-        if f"{key}_path" in data
-    ]
-
-
 def timeline(case):
     """The case's audit trail as rows a person reads: who, as what, did what, from → to."""
     workflow = case.workflow
@@ -60,14 +51,14 @@ def timeline(case):
                 "role": ROLE_LABELS.get(entry.actor_role, entry.actor_role),
                 "from_state": workflow.state_label(entry.from_state) if entry.from_state else "",
                 "to_state": workflow.state_label(entry.to_state),
-                "files": evidence_in(entry.data),
+                "files": [files.describe(case, f) for f in evidence.files_in(entry.data)],
             }
         )
     return rows
 
 
 def action_inputs(workflow, action: str, request) -> dict:
-    """The values entered with an action, as the action's data (a file becomes its SHA-256)."""
+    """The values entered with an action, as the action's data."""
     data = {}
     if request.POST.get("objection", "").isdigit():
         data["objection"] = int(request.POST["objection"])
@@ -76,8 +67,10 @@ def action_inputs(workflow, action: str, request) -> dict:
         if field.kind == "checkbox":
             data[field.name] = request.POST.get(field.name) == "on"
         elif field.kind == "file":
-            upload = request.FILES.get(field.name)
-            data.update(evidence.as_data(field.name, evidence.store(upload)) if upload else {})
+            # The file itself: the engine checks and keeps it once it knows the step may happen.
+            upload = refused_uploads(request).get(field.name) or request.FILES.get(field.name)
+            if upload:
+                data[field.name] = upload
         else:
             data[field.name] = request.POST.get(field.name, "").strip()
     return data
@@ -143,7 +136,16 @@ class CaseAdmin(ScopedAdmin):
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_act"
         act = self.admin_site.admin_view(self.act_view)
-        return [path("<path:object_id>/act/", act, name=name), *super().get_urls()]
+        download = self.admin_site.admin_view(self.file_view)
+        return [
+            path("<path:object_id>/act/", act, name=name),
+            path(
+                "<path:object_id>/file/<str:sha256>/",
+                download,
+                name=f"{self.opts.app_label}_{self.opts.model_name}_file",
+            ),
+            *super().get_urls(),
+        ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         case = self.get_object(request, object_id)
@@ -166,6 +168,10 @@ class CaseAdmin(ScopedAdmin):
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, context)
+
+    def file_view(self, request, object_id, sha256):
+        """A file kept by a step of the case, for anyone who may read the case."""
+        return files.download(request, self.get_object(request, object_id), sha256)
 
     def act_view(self, request, object_id):
         """Take one action on the case through the engine and come back to its page."""

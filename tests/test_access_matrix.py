@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from tests.factories import (
@@ -24,6 +25,7 @@ from tests.factories import (
     VillagePopulationFactory,
 )
 from tests.household_setup import family
+from workflows.project_library.attachments import attach
 
 ROLES = [
     ("village_committee", "v11"),
@@ -39,6 +41,8 @@ INSPECTORS = {"auditor", "county_office", "county_approver"}
 ACTING = {r for r, _ in ROLES} - {"auditor", "county_admin"}
 PEOPLE_MODELS = {"auth_user", "roles_roleassignment"}
 POLICY_MODELS = {"household_povertyline", "approvals_policy"}
+# Case models whose objects in the world below have a file kept by a step.
+FILES_KEPT = {"project_library_projectapplication"}
 SUPERUSER_ONLY = {"axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
 CREATORS = {
     "project_library_projectapplication": {"village_committee", "work_team"},
@@ -87,7 +91,7 @@ def expected(name: str, role: str, inside: bool) -> int:
         return 200 if inside or name != "inspector_object" else 404
     if name == "app_list":
         return 200
-    match = re.fullmatch(r"(\w+?_\w+?)_(changelist|add|change|history|delete|act)", name)
+    match = re.fullmatch(r"(\w+?_\w+?)_(changelist|add|change|history|delete|act|file)", name)
     if not match:
         raise AssertionError(f"no expectation for the admin URL {name!r}: add one")
     model, view = match.groups()
@@ -103,6 +107,8 @@ def expected(name: str, role: str, inside: bool) -> int:
         return 404
     if view == "act":
         return 403  # actions are POST-only; what a POST may do is tested in test_admin_pages
+    if view == "file":  # whoever reads the case downloads its files; a file it has not is a 404
+        return 200 if model in FILES_KEPT else 404
     if view == "delete":
         return 200 if model == "roles_roleassignment" else 403
     return 200
@@ -146,7 +152,17 @@ def world(county, people):
     inside_user = RoleAssignmentFactory(role="work_team", region=county.v21).user
     outside_user = RoleAssignmentFactory(role="work_team", region=county.other_village).user
     objects["auth_user"] = (inside_user, outside_user)
-    return SimpleNamespace(objects=objects)
+    files = {
+        project: attach(
+            project, uploader, ContentFile(b"%PDF-1.4 plan", name="方案.pdf"), "plan"
+        ).data["upload"]
+        for project, uploader in zip(
+            objects["project_library_projectapplication"],
+            (people.cadre, outside_cadre),
+            strict=True,
+        )
+    }
+    return SimpleNamespace(objects=objects, files=files)
 
 
 def url_for(name, world, inside):
@@ -159,11 +175,13 @@ def url_for(name, world, inside):
         return reverse(
             name.join(["admin:", ""]), args=[ContentType.objects.get_for_model(case).pk, case.pk]
         )
-    match = re.fullmatch(r"(\w+?_\w+?)_(change|history|delete|act)", name)
+    match = re.fullmatch(r"(\w+?_\w+?)_(change|history|delete|act|file)", name)
     if match:
         obj = world.objects.get(match.group(1), (None, None))[0 if inside else 1]
         if obj is None:
             return None
+        if match.group(2) == "file":
+            return reverse(f"admin:{name}", args=[obj.pk, world.files.get(obj, "0" * 64)])
         return reverse(f"admin:{name}", args=[obj.pk])
     return reverse(f"admin:{name}") if inside else None
 
