@@ -40,6 +40,14 @@ def is_auditor_only(request) -> bool:
     return bool(held) and not acting_roles(request) and not request.user.is_superuser
 
 
+def only_audits(request) -> bool:
+    """Every role the person holds is auditor: they may read the admin and write nothing in it.
+    (A county administrator acts on no case but manages people; someone who is also an acting
+    role anywhere has their writes limited by that role's scope instead.)"""
+    held = held_roles(request)
+    return bool(held) and set(held) == {Role.AUDITOR} and not request.user.is_superuser
+
+
 def has_any_role(request) -> bool:
     return request.user.is_superuser or bool(held_roles(request))
 
