@@ -15,6 +15,7 @@ import workflows
 from approvals.models import Policy, WorkflowCase
 
 from .cases import CaseAdmin
+from .policies import PolicyAdmin
 from .scoping import PolicyDataAdmin, ScopedAdmin
 
 
@@ -50,8 +51,3 @@ def register_procedures(site=admin.site):
         for model, model_admin in options.ADMINS.items():
             site.register(model, admin_class(model, model_admin))
     site.register(Policy, admin_class(Policy, PolicyAdmin))
-
-
-class PolicyAdmin(admin.ModelAdmin):
-    list_display = ["workflow", "version", "region_prefix", "effective_from"]
-    list_filter = ["workflow"]

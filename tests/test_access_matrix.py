@@ -41,6 +41,7 @@ INSPECTORS = {"auditor", "county_office", "county_approver"}
 ACTING = {r for r, _ in ROLES} - {"auditor", "county_admin"}
 PEOPLE_MODELS = {"auth_user", "roles_roleassignment"}
 POLICY_MODELS = {"household_povertyline", "approvals_policy"}
+POLICY_MAKERS = {"county_office", "county_approver"}
 # Case models whose objects in the world below have a file kept by a step.
 FILES_KEPT = {"project_library_projectapplication"}
 SUPERUSER_ONLY = {"axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
@@ -91,7 +92,8 @@ def expected(name: str, role: str, inside: bool) -> int:
         return 200 if inside or name != "inspector_object" else 404
     if name == "app_list":
         return 200
-    match = re.fullmatch(r"(\w+?_\w+?)_(changelist|add|change|history|delete|act|file)", name)
+    views = "changelist|add|change|history|delete|act|file|new_version"
+    match = re.fullmatch(rf"(\w+?_\w+?)_({views})", name)
     if not match:
         raise AssertionError(f"no expectation for the admin URL {name!r}: add one")
     model, view = match.groups()
@@ -107,6 +109,8 @@ def expected(name: str, role: str, inside: bool) -> int:
         return 404
     if view == "act":
         return 403  # actions are POST-only; what a POST may do is tested in test_admin_pages
+    if view == "new_version":  # 另存为新版本: county offices and approvers, for their region
+        return 200 if role in POLICY_MAKERS else 403
     if view == "file":  # whoever reads the case downloads its files; a file it has not is a 404
         return 200 if model in FILES_KEPT else 404
     if view == "delete":
@@ -175,7 +179,7 @@ def url_for(name, world, inside):
         return reverse(
             name.join(["admin:", ""]), args=[ContentType.objects.get_for_model(case).pk, case.pk]
         )
-    match = re.fullmatch(r"(\w+?_\w+?)_(change|history|delete|act|file)", name)
+    match = re.fullmatch(r"(\w+?_\w+?)_(change|history|delete|act|file|new_version)", name)
     if match:
         obj = world.objects.get(match.group(1), (None, None))[0 if inside else 1]
         if obj is None:
