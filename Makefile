@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The demo runs on the development settings (DEBUG, published keys); the default is production.
+demo: export DJANGO_SETTINGS_MODULE = admin_site.development
 demo: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
+
+from .checks import audit_key_is_strong, site_role_cannot_disarm_the_trail
 
 
 class AdminSiteConfig(AppConfig):
@@ -10,3 +13,10 @@ class AdminSiteConfig(AppConfig):
         from .registration import register_procedures
 
         register_procedures()
+        checks.register(audit_key_is_strong, checks.Tags.security, deploy=True)
+        checks.register(
+            site_role_cannot_disarm_the_trail,
+            checks.Tags.security,
+            checks.Tags.database,
+            deploy=True,
+        )

@@ -2,7 +2,8 @@
 (and why not, for what they may not), its notice and objections, and its audited history.
 
 Every action button posts to ``act_view``, which goes through ``approvals.perform``; record edits
-go through ``approvals.record_edit``. Nothing here writes a state or an audit entry itself.
+go through ``approvals.record_edit`` (``audited.py``), and the figures the procedure fixes in the
+current state are shown read-only. Nothing here writes a state or an audit entry itself.
 """
 
 from django.contrib import messages
@@ -11,50 +12,20 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from approvals import available_actions, evidence, open_case, perform, record_edit
+from approvals import available_actions, open_case, perform
+from approvals.diffs import parent_link
 from approvals.exceptions import ConflictError, TransitionNotAllowed
 from approvals.exceptions import PermissionDenied as ActionDenied
-from approvals.models import AuditEntry
 from approvals.notices import running_notice
-from roles.catalogue import Role
-from roles.scope import region_filter, roles_held
+from roles.scope import region_filter
 
 from . import files
+from .audited import AuditedEdits, edit_refusals
 from .scope import acting_roles, is_auditor_only
 from .scoping import ScopedAdmin
+from .timeline import action_label, timeline
 from .uploads import refused_uploads
-
-# What the engine itself writes to a trail besides a procedure's own actions.
-ENGINE_ACTIONS = {
-    "create": gettext_lazy("新建"),
-    "edit": gettext_lazy("修改记录"),
-    "file_objection": gettext_lazy("提出异议"),
-}
-ROLE_LABELS = {**dict(Role.choices), "public": gettext_lazy("公众")}
-
-
-def action_label(workflow, name: str) -> str:
-    return str(ENGINE_ACTIONS.get(name) or workflow.action_label(name))
-
-
-def timeline(case):
-    """The case's audit trail as rows a person reads: who, as what, did what, from → to."""
-    workflow = case.workflow
-    rows = []
-    for entry in AuditEntry.objects.for_object(case).select_related("actor"):
-        rows.append(
-            {
-                "entry": entry,
-                "action": action_label(workflow, entry.action),
-                "role": ROLE_LABELS.get(entry.actor_role, entry.actor_role),
-                "from_state": workflow.state_label(entry.from_state) if entry.from_state else "",
-                "to_state": workflow.state_label(entry.to_state),
-                "files": [files.describe(case, f) for f in evidence.files_in(entry.data)],
-            }
-        )
-    return rows
 
 
 def action_inputs(workflow, action: str, request) -> dict:
@@ -80,15 +51,31 @@ def _inputs_by_action(workflow) -> dict:
     return {t.name: t.inputs for t in workflow.transitions if t.inputs}
 
 
-class CaseAdmin(ScopedAdmin):
+class CaseAdmin(AuditedEdits, ScopedAdmin):
     """A procedure's case: scoped, opened and edited through the engine, never deleted."""
 
     change_form_template = "admin/jingzhun/case_change_form.html"
-    engine_fields = ["state", "state_since", "policy"]
 
     def get_readonly_fields(self, request, obj=None):
-        fixed = [*super().get_readonly_fields(request, obj), *self.engine_fields]
-        return [*fixed, "region"] if obj else fixed
+        shown = [*super().get_readonly_fields(request, obj)]
+        if obj is None:
+            return [*shown, *(f for f in self.model.engine_fields if f != "region")]
+        fixed = obj.fixed_figures()
+        return [*shown, *self.model.engine_fields, *(fixed.fields if fixed else ())]
+
+    def get_inlines(self, request, obj):
+        """Rows the procedure fixes in the current state (e.g. approved targets) are only shown."""
+        inlines = super().get_inlines(request, obj)
+        fixed = obj.fixed_figures() if obj else None
+        if fixed is None:
+            return inlines
+        return [
+            type(inline.__name__, (inline,), {"read_only": True})
+            if parent_link(inline.model, self.model).remote_field.get_accessor_name()
+            in fixed.related
+            else inline
+            for inline in inlines
+        ]
 
     def has_add_permission(self, request):
         if not getattr(self, "addable", True):
@@ -98,8 +85,7 @@ class CaseAdmin(ScopedAdmin):
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return bool(acting_roles(request))
-        roles = self.model.workflow.editors(obj.state) & set(acting_roles(request))
-        return bool(roles_held(request.user, obj.region, roles))
+        return not edit_refusals(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -117,21 +103,10 @@ class CaseAdmin(ScopedAdmin):
             open_case(obj, request.user)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if not change:
-            return
-        fields = [name for name in form.changed_data if name in form.instance.__dict__]
-        related = [
-            f"{formset.model._meta.verbose_name}: {item}"
-            for formset in formsets
-            for item in (
-                *formset.new_objects,
-                *(obj for obj, _changed in formset.changed_objects),
-                *formset.deleted_objects,
-            )
-        ]
-        if fields or related:
-            record_edit(form.instance, request.user, fields, details=related)
+        if change:
+            self.save_edit(request, form, formsets)
+        else:
+            super().save_related(request, form, formsets, change)
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_act"

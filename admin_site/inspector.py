@@ -23,10 +23,10 @@ from approvals.models import AuditEntry, SecurityEvent
 from approvals.registry import workflow_models
 from roles.models import Region
 
-from .cases import ENGINE_ACTIONS, ROLE_LABELS, action_label, timeline
 from .context import may_inspect
 from .filters import RegionFilterField
 from .scope import in_scope, scoped, visible_prefixes
+from .timeline import ENGINE_ACTIONS, ROLE_LABELS, action_label, kind_label, timeline
 
 PAGE_SIZE = 50
 CSV_CHUNK = 2000
@@ -58,9 +58,7 @@ class AuditSearch(forms.Form):
     def __init__(self, data, request):
         super().__init__(data)
         self.fields["region"].bind(request)
-        self.fields["workflow"].choices = [("", _("全部"))] + [
-            (name, model.workflow.label) for name, model in workflow_models().items()
-        ]
+        self.fields["workflow"].choices = [("", _("全部")), *_chain_labels().items()]
         self.fields["role"].choices = [("", _("全部")), *ROLE_LABELS.items()]
         workflows = [model.workflow for model in workflow_models().values()]
         actions = {**ENGINE_ACTIONS, **{t.name: t.label for w in workflows for t in w.transitions}}
@@ -96,10 +94,17 @@ def _between(queryset, data):
     return queryset
 
 
+def _chain_labels() -> dict[str, str]:
+    """Every kind of trail by the name its entries carry: procedures, then other records."""
+    procedures = {name: model.workflow.label for name, model in workflow_models().items()}
+    records = {name: m._meta.verbose_name for name, m in audit.chained_models().items()}
+    return {**procedures, **{k: v for k, v in records.items() if k not in procedures}}
+
+
 def _labels(entry, models):
     model = models.get(entry.workflow)
     if model is None:
-        return entry.action, entry.from_state, entry.to_state
+        return action_label(None, entry.action), entry.from_state, entry.to_state
     workflow = model.workflow
     return (
         action_label(workflow, entry.action),
@@ -114,6 +119,7 @@ def search_view(request):
     entries = form.entries(request).select_related("actor", "region")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     models = workflow_models()
+    kinds = _chain_labels()
     rows = []
     for entry in page.object_list:
         action, from_state, to_state = _labels(entry, models)
@@ -124,9 +130,7 @@ def search_view(request):
                 "from_state": from_state,
                 "to_state": to_state,
                 "role": ROLE_LABELS.get(entry.actor_role, entry.actor_role),
-                "procedure": models[entry.workflow].workflow.label
-                if entry.workflow in models
-                else entry.workflow,
+                "procedure": kinds.get(entry.workflow, entry.workflow),
                 "url": reverse(
                     "admin:inspector_object", args=[entry.content_type_id, entry.object_id]
                 ),
@@ -150,7 +154,7 @@ def _case_or_404(request, content_type_id, object_id):
         model = ContentType.objects.get_for_id(content_type_id).model_class()
     except ContentType.DoesNotExist:
         raise Http404 from None
-    if model not in workflow_models().values():
+    if model not in audit.chained_models().values():
         raise Http404
     case = model._base_manager.select_related("region").filter(pk=object_id).first()
     if case is None or not in_scope(request, case.region):
@@ -172,6 +176,7 @@ def object_view(request, content_type_id, object_id):
         **admin.site.each_context(request),
         "title": _("办理记录：%(case)s") % {"case": case},
         "case": case,
+        "kind": kind_label(case),
         "rows": rows,
         "problem": problem,
         "head": (case.audit_count, case.audit_head),

@@ -1,8 +1,9 @@
 """Registering the procedures' admin options on the site, with jurisdiction scoping.
 
 Each procedure package may have an ``admin_options`` module with ``ADMINS = {Model: ModelAdmin}``;
-they are registered here, mixed with ``ScopedAdmin`` (and ``CaseAdmin`` for procedure cases), so
-a new procedure needs no change in admin_site.
+they are registered here, mixed with ``ScopedAdmin`` (``CaseAdmin`` for procedure cases,
+``RecordAdmin`` for other records with an audit chain), so a new procedure needs no change in
+admin_site.
 """
 
 import importlib
@@ -12,8 +13,9 @@ from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 
 import workflows
-from approvals.models import Policy, WorkflowCase
+from approvals.models import ChainedRecord, Policy, WorkflowCase
 
+from .audited import RecordAdmin
 from .cases import CaseAdmin
 from .policies import PolicyAdmin
 from .scoping import PolicyDataAdmin, ScopedAdmin
@@ -35,6 +37,8 @@ def admin_class(model, options):
     """The class registered for ``model``: the procedure's options with the site's rules."""
     if issubclass(model, WorkflowCase):
         bases = (CaseAdmin, options)
+    elif issubclass(model, ChainedRecord):
+        bases = (RecordAdmin, options)
     elif _region_field(model):
         bases = (ScopedAdmin, options)
     else:

@@ -1,8 +1,10 @@
-"""Settings for the Jingzhun site.
+"""Settings shared by every Jingzhun site; choose one of the modules built on them.
 
-SQLite is the default (a demo or a single township); set ``DATABASE_URL`` to run on PostgreSQL, e.g.
-``DATABASE_URL=postgres://postgres@127.0.0.1:5432/jingzhun``. Production values come from the
-environment: ``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS``, ``JINGZHUN_AUDIT_KEY``.
+``admin_site.production`` (the default of manage.py and wsgi) takes its keys from the environment
+and refuses to start without them; ``admin_site.development`` (``make demo``, the tests) runs with
+DEBUG on and the keys published in the repository. SQLite is the default database (a demo or a
+single township); set ``DATABASE_URL`` to run on PostgreSQL, e.g.
+``DATABASE_URL=postgres://postgres@127.0.0.1:5432/jingzhun``.
 """
 
 import os
@@ -13,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-secret-key-change-me" if DEBUG else "")
+DEBUG = False
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 
 INSTALLED_APPS = [
@@ -86,7 +88,8 @@ SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Login throttling: five failures lock the username from that address for 30 minutes.
+# Login throttling: five failures lock the username from that address for 30 minutes; the same
+# username from another address can still sign in.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -107,6 +110,17 @@ CONTENT_SECURITY_POLICY = {
 
 # How many objections one address may file on the public board.
 PUBLIC_OBJECTION_RATE = os.environ.get("JINGZHUN_OBJECTION_RATE", "5/h")
+
+# The request header a trusted reverse proxy puts the client's address in (a META key such as
+# "HTTP_X_REAL_IP"), or None when clients connect directly. The objection throttle and the login
+# lockout both read the address through admin_site.client_address.
+CLIENT_IP_HEADER = None
+RATELIMIT_IP_META_KEY = "admin_site.client_address.client_ip"
+AXES_CLIENT_IP_CALLABLE = "admin_site.client_address.client_ip"
+
+# seed_demo plants accounts whose password is published (a superuser admin/demo among them): only
+# a site that says it is a demo takes them.
+DEMO_SITE = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -142,9 +156,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # The key of the audit trail's HMAC chain. It lives in settings (the environment in production),
 # never in the database, so whoever can write the database cannot re-sign an edited entry.
-AUDIT_HMAC_KEY = os.environ.get(
-    "JINGZHUN_AUDIT_KEY", "dev-only-audit-key-change-me" if DEBUG else ""
-)
+AUDIT_HMAC_KEY = os.environ.get("JINGZHUN_AUDIT_KEY", "")
 # The account that timers (close_due_notices) act as; created on first use, cannot log in.
 APPROVALS_SYSTEM_USERNAME = "system"
 

@@ -8,19 +8,21 @@ The public contract (DESIGN.md §4)::
 
 import importlib
 
+# Each public name and the module that defines it.
 PUBLIC = {
-    "perform",
-    "available_actions",
-    "queue_for",
-    "perform_bulk",
-    "create_case",
-    "open_case",
-    "record_edit",
+    "perform": "approvals.engine",
+    "available_actions": "approvals.engine",
+    "queue_for": "approvals.engine",
+    "perform_bulk": "approvals.engine",
+    "create_case": "approvals.engine",
+    "open_case": "approvals.engine",
+    "record_edit": "approvals.edits",
+    "create_record": "approvals.edits",
 }
 
 
 def __getattr__(name):
     # The engine imports models, so it loads on first use rather than with the app registry.
     if name in PUBLIC:
-        return getattr(importlib.import_module("approvals.engine"), name)
+        return getattr(importlib.import_module(PUBLIC[name]), name)
     raise AttributeError(f"module 'approvals' has no attribute {name!r}")

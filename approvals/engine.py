@@ -42,7 +42,6 @@ from .system import is_system_user
 logger = logging.getLogger(__name__)
 
 CREATE = "create"
-EDIT = "edit"
 DENIALS = (PermissionDenied, TransitionNotAllowed, ConflictError)
 
 
@@ -78,7 +77,7 @@ def workflow_of(obj) -> Workflow:
     return workflow
 
 
-def _role_labels(roles: Iterable[str]) -> str:
+def role_labels(roles: Iterable[str]) -> str:
     return "、".join(str(Role(r).label) if r in Role.values else r for r in roles)
 
 
@@ -91,7 +90,7 @@ def _permission_reason(obj, transition: Transition) -> str:
         return _("“%(action)s”由系统自动执行") % {"action": transition.label}
     return _("您在%(region)s没有“%(roles)s”角色，不能执行“%(action)s”") % {
         "region": obj.region.name,
-        "roles": _role_labels(_acting_roles(transition)),
+        "roles": role_labels(_acting_roles(transition)),
         "action": transition.label,
     }
 
@@ -164,7 +163,7 @@ def _signoff_role(case, transition: Transition, user, held: list[str]) -> tuple[
         raise TransitionNotAllowed(
             [
                 _("您已确认过，还需由%(roles)s确认")
-                % {"roles": _role_labels(r for r in transition.roles if r not in signed)}
+                % {"roles": role_labels(r for r in transition.roles if r not in signed)}
             ]
         )
     unsigned = [r for r in held if r not in signed]
@@ -190,7 +189,9 @@ def _reasons(case, transition: Transition, ctx: ActionContext, *, check_input: b
     return [str(r) for r in reasons]
 
 
-def _record_denial(obj, workflow: Workflow, action: str, user, exc: Exception) -> None:
+def record_denial(obj, chain: str, action: str, user, exc: Exception) -> None:
+    """Write a refused attempt on ``obj`` (of the chain or procedure named ``chain``) to the
+    security log."""
     kind = {
         PermissionDenied: SecurityEvent.Kind.PERMISSION,
         TransitionNotAllowed: SecurityEvent.Kind.NOT_ALLOWED,
@@ -199,7 +200,7 @@ def _record_denial(obj, workflow: Workflow, action: str, user, exc: Exception) -
     SecurityEvent.objects.create(
         user=user if getattr(user, "pk", None) else None,
         kind=kind,
-        workflow=workflow.name,
+        workflow=chain,
         action=action,
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
@@ -235,7 +236,7 @@ def perform(obj, action: str, user, comment: str = "", data: dict | None = None)
     except BaseException as exc:
         evidence.discard(kept)
         if isinstance(exc, DENIALS):
-            _record_denial(obj, workflow, action, user, exc)
+            record_denial(obj, workflow.name, action, user, exc)
         raise
     _sync_caller_copy(obj, fresh, saved)
     return entry
@@ -322,7 +323,7 @@ def open_case(case, user, comment: str = "", data: dict | None = None):
         raise PermissionDenied(
             [
                 _("您在%(region)s没有“%(roles)s”角色，不能新建")
-                % {"region": case.region.name, "roles": _role_labels(roles)}
+                % {"region": case.region.name, "roles": role_labels(roles)}
             ]
         )
     with transaction.atomic():
@@ -340,49 +341,6 @@ def open_case(case, user, comment: str = "", data: dict | None = None):
         )
         case.save(update_fields=audit.HEAD_FIELDS)
     return case
-
-
-def record_edit(case, user, fields: Iterable[str], comment: str = "", details=None) -> AuditEntry:
-    """Save the changes ``user`` made to ``fields`` of ``case``, with an audit entry of the new
-    values (and ``details`` of related rows changed with them). Only someone with a step of their
-    own to take on the case now may change its record: a record is corrected while it waits for
-    you, not behind the back of the level reviewing it or during its public notice."""
-    workflow = workflow_of(case)
-    names = list(fields)
-    roles = [r for r in workflow.editors(case.state) if r not in READ_ONLY_ROLES]
-    try:
-        with transaction.atomic():
-            fresh, held = lock_fresh(case, user, roles)
-            if not held:
-                raise PermissionDenied(
-                    [_("当前环节“%(state)s”不由您办理，不能修改记录") % {"state": case.state_label}]
-                )
-            ensure_unchanged(case, fresh)
-            for name in names:
-                attname = type(case)._meta.get_field(name).attname
-                setattr(fresh, attname, getattr(case, attname))
-            data = {"fields": {name: str(getattr(case, name)) for name in names}}
-            if details:
-                data["related"] = details
-            entry = audit.prepare(
-                fresh,
-                action=EDIT,
-                from_state=fresh.state,
-                to_state=fresh.state,
-                actor=user,
-                actor_role=held[0],
-                comment=(comment or "").strip(),
-                data=data,
-                now=clock.now(),
-            )
-            changed = [*names, *audit.HEAD_FIELDS]
-            if not statements.move_and_record(fresh, fresh.state, changed, entry):
-                raise ConflictError(_("该记录已被他人处理，请刷新后重试"))
-    except DENIALS as exc:
-        _record_denial(case, workflow, EDIT, user, exc)
-        raise
-    _sync_caller_copy(case, fresh, audit.HEAD_FIELDS)
-    return entry
 
 
 def available_actions(obj, user) -> list[Action]:

@@ -1,6 +1,7 @@
 """The engine's tables: the case base class, policies, the audit trail, notices and objections,
 and the security log of refused attempts."""
 
+import dataclasses
 import hashlib
 
 from django.apps import apps
@@ -115,6 +116,17 @@ class Policy(models.Model):
         )
 
 
+@dataclasses.dataclass(frozen=True)
+class EditRule:
+    """Who may edit a record now: someone holding one of ``roles`` over the record's region.
+
+    ``refusal`` is what anyone else is told (no roles at all: nobody may edit it now).
+    """
+
+    roles: tuple[str, ...]
+    refusal: str
+
+
 class ChainedRecord(models.Model):
     """A record with an audit chain of its own: cases, and the data decisions rest on.
 
@@ -122,7 +134,13 @@ class ChainedRecord(models.Model):
     the entry table, so a cut-off tail shows. A subclass has a ``region`` (the entries' region)
     and may name its chain with ``chain_name()`` (the entries' ``workflow``); ``verify_audit``
     checks every concrete subclass.
+
+    Edits go through ``approvals.edits``, which asks the record two questions: ``edit_rule()``
+    (who may edit it now) and ``fixed_figures()`` (approved figures nobody edits in place).
     """
+
+    # Fields an edit never writes: they place the record, and the chain is the engine's.
+    engine_fields = ("region",)
 
     audit_count = models.PositiveIntegerField(default=0, editable=False)
     audit_head = models.CharField(max_length=64, blank=True, editable=False)
@@ -135,6 +153,13 @@ class ChainedRecord(models.Model):
     def chain_name(cls) -> str:
         """What this record's entries carry as their ``workflow``."""
         return cls._meta.label_lower
+
+    def edit_rule(self) -> EditRule:
+        raise NotImplementedError(f"{type(self).__name__} must say who may edit it")
+
+    def fixed_figures(self):
+        """The ``approvals.spec.Fixed`` figures of this record now, or None."""
+        return None
 
 
 class WorkflowCase(ConcurrentTransitionMixin, ChainedRecord):
@@ -149,6 +174,8 @@ class WorkflowCase(ConcurrentTransitionMixin, ChainedRecord):
     policy = models.ForeignKey(
         Policy, verbose_name=_("政策版本"), null=True, blank=True, on_delete=models.PROTECT
     )
+
+    engine_fields = ("region", "state", "state_since", "policy")
 
     class Meta:
         abstract = True
@@ -165,6 +192,17 @@ class WorkflowCase(ConcurrentTransitionMixin, ChainedRecord):
     @property
     def state_label(self):
         return self.workflow.state_label(self.state)
+
+    def edit_rule(self) -> EditRule:
+        """A case's record is corrected while it waits for you: by a role with a step of its own
+        in the current state, not behind the back of the level reviewing it."""
+        return EditRule(
+            self.workflow.editors(self.state),
+            _("当前环节“%(state)s”不由您办理，不能修改记录") % {"state": self.state_label},
+        )
+
+    def fixed_figures(self):
+        return self.workflow.states[self.state].fixed
 
     @property
     def due_date(self):
@@ -227,6 +265,8 @@ class AuditEntry(models.Model):
     hash = models.CharField(max_length=64)
 
     objects = AuditEntryQuerySet.as_manager()
+    # The site's runtime database role may only insert and read (manage.py grant_runtime_role).
+    append_only = True
 
     class Meta:
         verbose_name = _("审计记录")

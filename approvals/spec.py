@@ -87,12 +87,29 @@ class Input:
 
 
 @dataclasses.dataclass(frozen=True)
+class Fixed:
+    """Figures a level has approved: in the states that carry it, nobody edits them in place.
+
+    ``fields`` are the record's own fields, ``related`` the accessors of related rows (e.g. the
+    performance targets); ``reason`` (with ``%(fields)s``) tells the person which path changes
+    them instead, the one that goes back to the approving level. The engine's edit operation
+    refuses such a change and the admin shows these fields read-only.
+    """
+
+    fields: tuple[str, ...]
+    related: tuple[str, ...] = ()
+    reason: str = _("%(fields)s已经审批，不能直接修改")
+
+
+@dataclasses.dataclass(frozen=True)
 class State:
     name: str
     label: str
     notice: Notice | None = None
     # How many working days a case may wait here before its queue row is overdue.
     due_working_days: int | None = None
+    # Approved figures that cannot be edited in this state.
+    fixed: Fixed | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -177,13 +194,14 @@ class Workflow:
         roles = (r for t in self.transitions_from(self.initial) for r in t.roles)
         return tuple(dict.fromkeys(r for r in roles if r != SYSTEM_ROLE))
 
-    def editors(self, state: str) -> set[str]:
+    def editors(self, state: str) -> tuple[str, ...]:
         """Roles that may correct a case's record in ``state``: those with a step of their own to
-        take there (resolving objections and the timer's close do not count)."""
+        take there (resolving objections and the timer's close do not count), in order."""
         notice_steps = {CLOSE_NOTICE, UPHOLD_OBJECTION, DISMISS_OBJECTION}
-        return {
+        roles = (
             r for t in self.transitions_from(state) if t.name not in notice_steps for r in t.roles
-        } - {SYSTEM_ROLE}
+        )
+        return tuple(dict.fromkeys(r for r in roles if r != SYSTEM_ROLE))
 
     def states_awaiting(self, role: str) -> tuple[set[str], set[str]]:
         """States where ``role`` has a step to take, and notice states where it resolves objections.

@@ -7,7 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 
-from approvals import create_case
+from approvals import create_case, edits
 from approvals.models import Policy, SecurityEvent
 from roles.models import Level, Region, RoleAssignment
 from tests.toy.models import ToyCase
@@ -193,6 +193,13 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     phone = "13900001234"
     poverty_attribute = "general"
     main_cause = "illness"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """A household as if entered before it kept a chain: its chain starts as found."""
+        household = super()._create(model_class, *args, **kwargs)
+        edits.start_chain(household)
+        return household
 
 
 class MemberFactory(factory.django.DjangoModelFactory):

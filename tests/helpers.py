@@ -48,3 +48,30 @@ def race(work, count):
     for t in threads:
         t.join()
     return results
+
+
+def admin_form_data(response) -> dict:
+    """What an admin change page would post back unchanged: the record's form and every inline
+    formset's existing rows (no blank extra rows), with their management forms."""
+
+    def values(form) -> dict:
+        data = {}
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if value is None or field.disabled:
+                continue
+            if isinstance(value, bool):
+                if value:
+                    data[form.add_prefix(name)] = "on"
+                continue
+            data[form.add_prefix(name)] = value
+        return data
+
+    data = values(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update(values(formset.management_form))
+        data[f"{formset.prefix}-TOTAL_FORMS"] = formset.initial_form_count()
+        for form in formset.initial_forms:
+            data.update(values(form))
+    return data

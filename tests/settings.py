@@ -1,6 +1,6 @@
-"""Test settings: the site's settings plus the toy procedure that proves the engine."""
+"""Test settings: the development settings plus the toy procedure that proves the engine."""
 
-from admin_site.settings import *  # noqa: F403
+from admin_site.development import *  # noqa: F403
 from admin_site.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.toy"]

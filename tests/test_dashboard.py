@@ -61,7 +61,7 @@ _numbers = iter(range(1, 900))
 
 def identification_at(county, people, village, state):
     who = crew(county, people, village)
-    home = household_demo.new_household(village, next(_numbers), who.team, "王建国")
+    home = household_demo.new_household(village, next(_numbers), who, "王建国")
     case = apply_for_identification(home, who.cadre, household_demo.IDENTIFIED_IN)
     return household_demo.advance(case, who, state)
 

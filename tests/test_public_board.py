@@ -218,6 +218,18 @@ def test_objections_are_throttled_per_address(client, county, people, settings):
     assert other.status_code == 302
 
 
+def test_behind_the_proxy_objections_are_throttled_per_client_not_per_proxy(
+    client, county, people, settings
+):
+    settings.PUBLIC_OBJECTION_RATE = "1/m"
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    url = objection_url(household_notice(county, people))
+    via_proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    assert client.post(url, GOOD, HTTP_X_REAL_IP="203.0.113.5", **via_proxy).status_code == 302
+    assert client.post(url, GOOD, HTTP_X_REAL_IP="203.0.113.5", **via_proxy).status_code == 429
+    assert client.post(url, GOOD, HTTP_X_REAL_IP="198.51.100.7", **via_proxy).status_code == 302
+
+
 def test_a_closed_or_unknown_notice_is_not_found(client, county, people):
     case = household_notice(county, people)
     url = objection_url(case)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from approvals import clock
+from approvals import clock, diffs, edits
 from approvals.models import Policy
 from approvals.spec import CLOSE_NOTICE
 from workflows import roads
@@ -71,9 +71,10 @@ OPENERS = {
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 
 
-def new_household(village, number: int, helper, head: str) -> Household:
-    """A household of four with data that qualifies it in 2019 and lets it exit in 2020."""
-    household = Household.objects.create(
+def new_household(village, number: int, people, head: str) -> Household:
+    """A household of four with data that qualifies it in 2019 and lets it exit in 2020, entered
+    by the village committee (the creation is the first entry of the household's chain)."""
+    household = Household(
         region=village,
         number=f"{village.code}{number:04d}",
         head_name=head,
@@ -81,41 +82,47 @@ def new_household(village, number: int, helper, head: str) -> Household:
         poverty_attribute="general",
         main_cause="illness",
         other_causes=["skills"],
-        helper=helper,
+        helper=people.team,
     )
     area = village.code[:6]
-    for i, (name, relation, born) in enumerate(
-        [
-            (head, "head", datetime.date(1968, 5, 3)),
-            (head[0] + "秀英", "spouse", datetime.date(1970, 9, 12)),
-            (head[0] + "小军", "child", datetime.date(2004, 2, 20)),
-            (head[0] + "小花", "child", datetime.date(2009, 7, 1)),
-        ]
-    ):
-        Member.objects.create(
+    members = [
+        Member(
             household=household,
             name=name,
             id_number=idnumber.compose(area, born, number * 4 % 1000 + i),
             relation=relation,
             student_status="compulsory" if born.year > 2005 else "not_student",
         )
-    IncomeAssessment.objects.create(
-        household=household, year=IDENTIFIED_IN, wage_income=Decimal("6000"),
-        business_income=Decimal("2000"), transfer_income=Decimal("800"),
-    )  # fmt: skip
-    GuaranteeCheck.objects.create(
-        household=household, year=IDENTIFIED_IN, food_clothing=True, compulsory_education=True,
-        medical_insurance=True, safe_housing=False, safe_housing_note="土坯房，属C级危房",
-        safe_water=True,
-    )  # fmt: skip
-    IncomeAssessment.objects.create(
-        household=household, year=EXITS_IN, wage_income=Decimal("16000"),
-        business_income=Decimal("4000"), transfer_income=Decimal("1200"),
-    )  # fmt: skip
-    GuaranteeCheck.objects.create(
-        household=household, year=EXITS_IN, food_clothing=True, compulsory_education=True,
-        medical_insurance=True, safe_housing=True, safe_water=True,
-    )  # fmt: skip
+        for i, (name, relation, born) in enumerate(
+            [
+                (head, "head", datetime.date(1968, 5, 3)),
+                (head[0] + "秀英", "spouse", datetime.date(1970, 9, 12)),
+                (head[0] + "小军", "child", datetime.date(2004, 2, 20)),
+                (head[0] + "小花", "child", datetime.date(2009, 7, 1)),
+            ]
+        )
+    ]
+    assessments = [
+        IncomeAssessment(
+            household=household, year=IDENTIFIED_IN, wage_income=Decimal("6000"),
+            business_income=Decimal("2000"), transfer_income=Decimal("800"),
+        ),
+        GuaranteeCheck(
+            household=household, year=IDENTIFIED_IN, food_clothing=True,
+            compulsory_education=True, medical_insurance=True, safe_housing=False,
+            safe_housing_note="土坯房，属C级危房", safe_water=True,
+        ),
+        IncomeAssessment(
+            household=household, year=EXITS_IN, wage_income=Decimal("16000"),
+            business_income=Decimal("4000"), transfer_income=Decimal("1200"),
+        ),
+        GuaranteeCheck(
+            household=household, year=EXITS_IN, food_clothing=True, compulsory_education=True,
+            medical_insurance=True, safe_housing=True, safe_water=True,
+        ),
+    ]  # fmt: skip
+    rows = [edits.RowEdit(row, diffs.ADDED) for row in [*members, *assessments]]
+    edits.create_record(household, people.cadre, rows)
     return household
 
 
@@ -157,7 +164,7 @@ def seed(demo) -> int:
             "建国" if model is IdentificationCase else "福生"
         )
         with transaction.atomic():
-            household = new_household(village, number, people.team, head)
+            household = new_household(village, number, people, head)
             if model is ExitCase:  # registered first, a year before it exits
                 _bring(IdentificationCase, household, people, "registered")
                 household.refresh_from_db()

@@ -12,11 +12,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from approvals import clock
-from approvals.models import WorkflowCase
+from approvals.models import ChainedRecord, EditRule, WorkflowCase
 from roles.models import Region
 from workflows.deliberation import MeetingRecord
 
-from . import idnumber
+from . import editing, idnumber
 from .choices import (
     Cause,
     Education,
@@ -31,8 +31,12 @@ from .choices import (
 from .procedures import EXIT, IDENTIFICATION
 
 
-class Household(models.Model):
-    """A household in a village: the unit that is identified, helped and exits (建档立卡户)."""
+class Household(ChainedRecord):
+    """A household in a village: the unit that is identified, helped and exits (建档立卡户).
+
+    It keeps an audit chain of its own (it outlives its cases): its creation and every edit of
+    its data, members, incomes and guarantee checks, with old and new values.
+    """
 
     region = models.ForeignKey(
         Region, verbose_name=_("所属村"), on_delete=models.PROTECT, related_name="households"
@@ -95,6 +99,20 @@ class Household(models.Model):
             "village": self.region.name,
             "size": self.members.count(),
         }
+
+    def open_cases(self) -> list:
+        """Its identification and exit cases still running."""
+        if self.pk is None:
+            return []
+        return [
+            *IdentificationCase.objects.filter(household=self).exclude(
+                state__in=IDENTIFICATION_CLOSED
+            ),
+            *ExitCase.objects.filter(household=self).exclude(state__in=EXIT_CLOSED),
+        ]
+
+    def edit_rule(self) -> EditRule:
+        return editing.household_rule(self, self.open_cases())
 
     def clean(self):
         unknown = set(self.other_causes or []) - set(Cause.values)

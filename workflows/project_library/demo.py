@@ -54,6 +54,7 @@ SIDE_ROADS = {
     "withdrawn": ("draft", "withdraw", "cadre", ""),
     "rejected": ("township_review", "township_reject", "reviewer", "不符合入库条件"),
     "removed": ("in_library", "remove_from_library", "office", "资金来源变化，无法实施"),
+    "adjusting": ("in_library", "request_adjustment", "office", "县级资金调减，需调整资金来源"),
 }
 
 PROJECT = {

@@ -8,7 +8,7 @@ import functools
 
 from django.utils.translation import gettext_lazy as _
 
-from approvals.spec import Input, Notice, State, Transition, Workflow
+from approvals.spec import Fixed, Input, Notice, State, Transition, Workflow
 from workflows.deliberation import MEETING_INPUTS, deliberation_passed, store_meeting_record
 
 from .attachments import attachment_acceptable, create_attachment
@@ -29,6 +29,39 @@ def after_township_notice(project):
 
 # A notice of this procedure: (close_to, resolver_roles, upheld_to, days); 10 days by default.
 notice = functools.partial(Notice, default_days=10)
+
+# What the county approves (DOMAIN §1): what is built and where, its funds by source and in total,
+# its tasks and scale, its beneficiaries, performance targets and benefit mechanism. The
+# schedule and the responsible unit are run by the implementer and stay editable.
+APPROVED_FIGURES = (
+    "category",
+    "construction_nature",
+    "location",
+    "tasks_and_scale",
+    "total_funds",
+    "funds_central",
+    "funds_provincial",
+    "funds_prefecture",
+    "funds_county",
+    "funds_self_raised",
+    "funds_other",
+    "beneficiary_households",
+    "beneficiary_poor_households",
+    "beneficiary_people",
+    "benefit_mechanism",
+)
+# Once approved, they change only through 申请调整, which sends them back to county approval.
+APPROVED = Fixed(
+    APPROVED_FIGURES,
+    related=("performance_targets",),
+    reason=_("%(fields)s已经县级审批，只能经“申请调整”报县级重新审批后修改"),
+)
+# Once building has started, what was approved is what is built and accepted.
+BUILT = Fixed(
+    APPROVED_FIGURES,
+    related=("performance_targets",),
+    reason=_("%(fields)s已经县级审批，项目开工后不能修改"),
+)
 
 
 PROJECT_LIBRARY = Workflow(
@@ -65,22 +98,25 @@ PROJECT_LIBRARY = Workflow(
                 "county_review",
                 "county_notice_days",
             ),
+            fixed=APPROVED,
         ),
-        State("in_library", _("已入库")),
-        State("planned", _("已纳入年度计划")),
-        State("implementing", _("实施中")),
-        State("completed", _("已竣工")),
-        State("township_accepted", _("乡镇已初验")),
-        State("accepted", _("县级已验收")),
+        State("in_library", _("已入库"), fixed=APPROVED),
+        State("planned", _("已纳入年度计划"), fixed=APPROVED),
+        State("adjusting", _("调整中")),
+        State("implementing", _("实施中"), fixed=BUILT),
+        State("completed", _("已竣工"), fixed=BUILT),
+        State("township_accepted", _("乡镇已初验"), fixed=BUILT),
+        State("accepted", _("县级已验收"), fixed=BUILT),
         State(
             "completion_notice",
             _("竣工公告"),
             notice=notice("closed", OFFICE, "township_accepted", "completion_notice_days"),
+            fixed=BUILT,
         ),
-        State("closed", _("已归档")),
+        State("closed", _("已归档"), fixed=BUILT),
         State("withdrawn", _("已撤回")),
         State("rejected", _("未通过")),
-        State("removed", _("已出库")),
+        State("removed", _("已出库"), fixed=APPROVED),
     ],
     transitions=[
         Transition(
@@ -177,9 +213,17 @@ PROJECT_LIBRARY = Workflow(
             "request_adjustment",
             _("申请调整"),
             ("in_library", "planned"),
-            "county_review",
+            "adjusting",
             OFFICE,
             comment_required=True,
+        ),
+        Transition(
+            "submit_adjustment",
+            _("提交调整"),
+            ("adjusting",),
+            "county_review",
+            VILLAGE,
+            guards=(record_complete,),
         ),
         Transition(
             "remove_from_library",
@@ -217,7 +261,7 @@ PROJECT_LIBRARY = Workflow(
         Transition(
             "add_attachment",
             _("上传附件"),
-            ("draft", "deliberation", "planned", "implementing", "completed"),
+            ("draft", "deliberation", "planned", "adjusting", "implementing", "completed"),
             None,
             ("village_committee", "work_team"),
             guards=(attachment_acceptable,),

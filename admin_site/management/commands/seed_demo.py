@@ -1,7 +1,8 @@
 import importlib
 import pkgutil
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 import workflows
@@ -14,7 +15,25 @@ class Command(BaseCommand):
         "state reached through the engine. Running it again adds nothing."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-known-passwords",
+            action="store_true",
+            help=(
+                f"Seed even where the settings do not say this is a demo site (DEMO_SITE), "
+                f"e.g. a staging copy, knowing it plants a superuser admin/{PASSWORD}."
+            ),
+        )
+
     def handle(self, *args, **options):
+        if not (settings.DEMO_SITE or options["allow_known_passwords"]):
+            raise CommandError(
+                f"seed_demo plants accounts whose password '{PASSWORD}' is published, a "
+                f"superuser admin/{PASSWORD} among them; these settings are not a demo site's "
+                "(DEMO_SITE is off), so nothing was written. Use the development settings "
+                "(make demo) or, for a staging demo that may have these accounts, "
+                "--allow-known-passwords."
+            )
         with transaction.atomic():
             demo = build_county()
             for module in pkgutil.iter_modules(workflows.__path__):

@@ -1,0 +1,261 @@
+"""Audited edits of the data a decision rests on: a record's fields and its related rows.
+
+One operation for every record that keeps a chain (``ChainedRecord``): cases, and records such
+as households that outlive their cases. The record says who may edit it now (``edit_rule()``)
+and which approved figures nobody edits in place (``fixed_figures()``); this module locks it,
+compares what the caller saved with what the database holds (it does not trust the caller's
+list of changes), writes the rows and one audit entry with each old and new value
+(``approvals.diffs``), or nothing at all. An edit that changes nothing writes no entry.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from roles.catalogue import READ_ONLY_ROLES
+from roles.scope import roles_held
+
+from . import audit, clock, diffs, statements
+from .engine import CREATE, DENIALS, record_denial
+from .exceptions import ConflictError, PermissionDenied, TransitionNotAllowed
+from .locking import ensure_unchanged, lock_fresh
+from .models import AuditEntry, ChainedRecord, WorkflowCase
+from .notices import running_notice
+from .spec import SYSTEM_ROLE
+from .system import system_user
+
+EDIT = "edit"
+START_CHAIN = "start_chain"
+
+
+@dataclasses.dataclass(frozen=True)
+class RowEdit:
+    """A related row as the caller left it: ``op`` is ``diffs.ADDED``, ``CHANGED`` or
+    ``DELETED``; the row is not saved yet."""
+
+    row: models.Model
+    op: str
+
+
+def _state(record) -> str:
+    return getattr(record, "state", "")
+
+
+def _authorise(record, user) -> str:
+    """The role ``user`` edits ``record`` as; raises if they may not edit it now."""
+    rule = record.edit_rule()
+    held = roles_held(user, record.region, [r for r in rule.roles if r not in READ_ONLY_ROLES])
+    if not held:
+        raise PermissionDenied([rule.refusal])
+    if record.pk is not None and running_notice(record):
+        raise TransitionNotAllowed([_("公示期间不能修改记录")])
+    return held[0]
+
+
+def refusals(record, user) -> list[str]:
+    """Why ``user`` may not edit ``record`` now; empty when they may."""
+    try:
+        _authorise(record, user)
+    except (PermissionDenied, TransitionNotAllowed) as exc:
+        return exc.reasons
+    return []
+
+
+def _lock(record):
+    """The record re-read under its row lock (a case: refused if its state moved meanwhile)."""
+    if isinstance(record, WorkflowCase):
+        fresh, _held = lock_fresh(record)
+        ensure_unchanged(record, fresh)
+        return fresh
+    fresh = type(record)._base_manager.select_for_update().get(pk=record.pk)
+    fresh.region = record.region
+    return fresh
+
+
+def _own_fields(record, names: Iterable[str]) -> list:
+    fields = [type(record)._meta.get_field(name) for name in names]
+    for field in fields:
+        if not field.editable or field.name in record.engine_fields:
+            raise ValueError(f"{field.name} is not changed by an edit")
+    return fields
+
+
+def _belongs(row, link, record) -> bool:
+    if link.is_cached(row) and link.get_cached_value(row) is record:
+        return True
+    return record.pk is not None and getattr(row, link.attname) == record.pk
+
+
+def _apply_row(record, edit: RowEdit) -> tuple[dict | None, str]:
+    """Write one related row; return its entry (None if it reads the same) and the accessor of
+    its kind of row on the record (e.g. ``performance_targets``)."""
+    model = type(edit.row)
+    link = diffs.parent_link(model, type(record))
+    if not _belongs(edit.row, link, record):
+        raise ValueError(f"{model.__name__} {edit.row.pk} does not belong to {record!r}")
+    fields = diffs.row_fields(model, link)
+    accessor = link.remote_field.get_accessor_name()
+    if edit.op == diffs.ADDED:
+        if not edit.row._state.adding:
+            raise ValueError("an added row must be new")
+        edit.row.save()
+        return diffs.related_row(edit.row, edit.op, diffs.changes(None, edit.row, fields)), accessor
+    old = (
+        model._base_manager.select_for_update()
+        .filter(pk=edit.row.pk, **{link.attname: record.pk})
+        .first()
+    )
+    if old is None:
+        raise ConflictError(_("相关记录已被他人修改或删除，请刷新后重试"))
+    if edit.op == diffs.DELETED:
+        entry = diffs.related_row(old, edit.op, diffs.changes(old, None, fields))
+        old.delete()
+        return entry, accessor
+    edit.row.save()
+    row_changes = diffs.changes(old, edit.row, fields)
+    return (diffs.related_row(edit.row, edit.op, row_changes) if row_changes else None), accessor
+
+
+def _refuse_fixed(record, fixed, changed: list[dict], related: list[tuple[dict, str]]) -> None:
+    """Refuse, naming them, any approved figure (field or kind of row) the edit would change."""
+    if fixed is None:
+        return
+    meta = type(record)._meta
+    labels = [
+        str(meta.get_field(c["field"]).verbose_name) for c in changed if c["field"] in fixed.fields
+    ]
+    for row, accessor in related:
+        label = str(apps.get_model(row["model"])._meta.verbose_name)
+        if accessor in fixed.related and label not in labels:
+            labels.append(label)
+    if labels:
+        raise TransitionNotAllowed([str(fixed.reason) % {"fields": "、".join(labels)}])
+
+
+def record_edit(
+    record: ChainedRecord, user, fields: Iterable[str], related: Iterable[RowEdit] = (), comment=""
+) -> AuditEntry | None:
+    """Save what ``user`` changed in ``fields`` of ``record`` and in its ``related`` rows, as one
+    audited edit with each old and new value; None (and nothing written) if nothing changed.
+
+    Raises ``PermissionDenied`` (no step of one's own on it now), ``TransitionNotAllowed`` (a
+    notice is running, or approved figures would change) or ``ConflictError``; when it raises,
+    nothing has changed except a new row in the security log.
+    """
+    try:
+        with transaction.atomic():
+            fresh = _lock(record)
+            role = _authorise(fresh, user)
+            own = _own_fields(record, fields)
+            changed = diffs.changes(fresh, record, own)
+            for change in changed:
+                attname = type(record)._meta.get_field(change["field"]).attname
+                setattr(fresh, attname, getattr(record, attname))
+            rows = [_apply_row(record, edit) for edit in related]
+            rows = [(row, accessor) for row, accessor in rows if row]
+            _refuse_fixed(fresh, fresh.fixed_figures(), changed, rows)
+            if not changed and not rows:
+                return None
+            entry = audit.prepare(
+                fresh,
+                action=EDIT,
+                from_state=_state(fresh),
+                to_state=_state(fresh),
+                actor=user,
+                actor_role=role,
+                comment=(comment or "").strip(),
+                data={"changes": changed, "related": [row for row, _accessor in rows]},
+                now=clock.now(),
+            )
+            _save(fresh, [c["field"] for c in changed], entry)
+    except DENIALS as exc:
+        record_denial(record, record.chain_name(), EDIT, user, exc)
+        raise
+    for name in audit.HEAD_FIELDS:
+        setattr(record, name, getattr(fresh, name))
+    return entry
+
+
+def _save(fresh, names: list[str], entry: AuditEntry) -> None:
+    """Write the record's changed fields and its chain head, and the entry, in one go."""
+    names = [*names, *audit.HEAD_FIELDS]
+    if isinstance(fresh, WorkflowCase):
+        # The state-conditioned UPDATE: it cannot overwrite a state it did not read.
+        if not statements.move_and_record(fresh, fresh.state, names, entry):
+            raise ConflictError(_("该记录已被他人处理，请刷新后重试"))
+        return
+    fresh.save(update_fields=names)
+    entry.save(force_insert=True)
+
+
+def _values(record) -> list[dict]:
+    fields = [f for f in type(record)._meta.concrete_fields if not f.primary_key]
+    skip = {*audit.HEAD_FIELDS, "region"}
+    return diffs.changes(None, record, [f for f in fields if f.name not in skip])
+
+
+def create_record(
+    record: ChainedRecord, user, related: Iterable[RowEdit] = (), comment=""
+) -> AuditEntry:
+    """Save a new record with its related rows, as someone its ``edit_rule()`` lets edit it;
+    the first entry of its chain holds every value it was created with."""
+    try:
+        role = _authorise(record, user)
+    except DENIALS as exc:
+        record_denial(record, record.chain_name(), CREATE, user, exc)
+        raise
+    with transaction.atomic():
+        record.save()
+        rows = [_apply_row(record, edit)[0] for edit in related]
+        entry = audit.append(
+            record,
+            action=CREATE,
+            from_state="",
+            to_state=_state(record),
+            actor=user,
+            actor_role=role,
+            comment=(comment or "").strip(),
+            data={"changes": _values(record), "related": rows},
+        )
+        record.save(update_fields=audit.HEAD_FIELDS)
+    return entry
+
+
+def _owned_rows(record) -> list[dict]:
+    """The rows that belong to ``record`` and keep no chain of their own, as added rows."""
+    rows = []
+    for relation in type(record)._meta.related_objects:
+        model = relation.related_model
+        if not relation.one_to_many or issubclass(model, ChainedRecord):
+            continue
+        fields = diffs.row_fields(model, relation.field)
+        for row in model._base_manager.filter(**{relation.field.name: record}).order_by("pk"):
+            rows.append(diffs.related_row(row, diffs.ADDED, diffs.changes(None, row, fields)))
+    return rows
+
+
+def start_chain(record: ChainedRecord) -> AuditEntry:
+    """The first entry of a record that existed before it kept a chain, written by the system
+    account: every value it holds, and every row that belongs to it, as found."""
+    with transaction.atomic():
+        fresh = _lock(record)
+        if fresh.audit_count:
+            raise ValueError(f"{record!r} has a chain already")
+        entry = audit.append(
+            fresh,
+            action=START_CHAIN,
+            from_state=_state(fresh),
+            to_state=_state(fresh),
+            actor=system_user(),
+            actor_role=SYSTEM_ROLE,
+            data={"changes": _values(fresh), "related": _owned_rows(fresh)},
+        )
+        fresh.save(update_fields=audit.HEAD_FIELDS)
+    for name in audit.HEAD_FIELDS:
+        setattr(record, name, getattr(fresh, name))
+    return entry

@@ -1,0 +1,36 @@
+"""Who may change a household's data now: its own facts, members, incomes and guarantee checks,
+which the identification and exit guards read.
+
+While the household has an open identification or exit case, only someone with a step of their
+own in that case's current state may change it (the same rule as the case's own record), and
+nobody while the case's public notice runs. With no open case, the village committee of the
+household's village keeps its data (数据录入); every other role is refused. Each edit is audited
+on the household's own chain by ``approvals.edits``.
+"""
+
+from django.utils.translation import gettext as _
+
+from approvals.models import EditRule
+from approvals.notices import running_notice
+
+VILLAGE = ("village_committee",)
+
+
+def household_rule(household, open_cases) -> EditRule:
+    """The rule for ``household``, given its open cases."""
+    for case in open_cases:
+        if running_notice(case):
+            return EditRule(
+                (),
+                _("该户的%(procedure)s正在“%(state)s”，公示期间不能修改该户信息")
+                % {"procedure": case.workflow.label, "state": case.state_label},
+            )
+    if not open_cases:
+        return EditRule(VILLAGE, _("该户没有进行中的识别或退出，只有本村村委会可以修改该户信息"))
+    roles = set.intersection(*(set(case.workflow.editors(case.state)) for case in open_cases))
+    case = open_cases[0]
+    return EditRule(
+        tuple(r for r in case.workflow.editors(case.state) if r in roles),
+        _("该户的%(procedure)s正在“%(state)s”环节，只有该环节的办理人可以修改该户信息")
+        % {"procedure": case.workflow.label, "state": case.state_label},
+    )
