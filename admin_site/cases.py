@@ -13,22 +13,24 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals import available_actions, evidence, open_case, perform, typed_input
+from approvals import available_actions, open_case, perform, typed_input
 from approvals.diffs import parent_link
 from approvals.exceptions import ConflictError, TransitionNotAllowed
 from approvals.exceptions import PermissionDenied as ActionDenied
 from approvals.models import Objection
 from approvals.notices import objections_of, running_notice
 
+from . import files
 from .audited import AuditedEdits, edit_refusals
 from .scope import is_read_only, write_roles
 from .scoping import ScopedAdmin
 from .timeline import action_label, timeline
+from .uploads import refused_uploads
 
 
 def action_inputs(workflow, action: str, request) -> dict:
-    """The values entered with an action, as the action's data (a file becomes its SHA-256), text
-    in normal form and an objection's id only when it can be one."""
+    """The values entered with an action, as the action's data: text in normal form, an
+    objection's id only when it can be one, and files themselves for the engine to check."""
     data = {}
     objection = typed_input.whole_number(
         request.POST.get("objection", ""), *typed_input.column_range(Objection._meta.pk)
@@ -40,8 +42,10 @@ def action_inputs(workflow, action: str, request) -> dict:
         if field.kind == "checkbox":
             data[field.name] = request.POST.get(field.name) == "on"
         elif field.kind == "file":
-            upload = request.FILES.get(field.name)
-            data.update(evidence.as_data(field.name, evidence.store(upload)) if upload else {})
+            # The file itself: the engine checks and keeps it once it knows the step may happen.
+            upload = refused_uploads(request).get(field.name) or request.FILES.get(field.name)
+            if upload:
+                data[field.name] = upload
         else:
             typed = request.POST.get(field.name, "")
             data[field.name] = typed_input.prose(typed, multiline=field.kind == "textarea")
@@ -105,7 +109,16 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_act"
         act = self.admin_site.admin_view(self.act_view)
-        return [path("<path:object_id>/act/", act, name=name), *super().get_urls()]
+        download = self.admin_site.admin_view(self.file_view)
+        return [
+            path("<path:object_id>/act/", act, name=name),
+            path(
+                "<path:object_id>/file/<str:sha256>/",
+                download,
+                name=f"{self.opts.app_label}_{self.opts.model_name}_file",
+            ),
+            *super().get_urls(),
+        ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         case = self.get_object(request, object_id)
@@ -128,6 +141,10 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, context)
+
+    def file_view(self, request, object_id, sha256):
+        """A file kept by a step of the case, for anyone who may read the case."""
+        return files.download(request, self.get_object(request, object_id), sha256)
 
     def act_view(self, request, object_id):
         """Take one action on the case through the engine and come back to its page."""

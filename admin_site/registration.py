@@ -16,6 +16,7 @@ from approvals.models import ChainedRecord, Policy, WorkflowCase
 
 from .audited import RecordAdmin
 from .cases import CaseAdmin
+from .policies import PolicyAdmin
 from .scoping import PolicyDataAdmin, ScopedAdmin, region_path
 
 
@@ -41,8 +42,3 @@ def register_procedures(site=admin.site):
         for model, model_admin in options.ADMINS.items():
             site.register(model, admin_class(model, model_admin))
     site.register(Policy, admin_class(Policy, PolicyAdmin))
-
-
-class PolicyAdmin(admin.ModelAdmin):
-    list_display = ["workflow", "version", "region_prefix", "effective_from"]
-    list_filter = ["workflow"]

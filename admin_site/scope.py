@@ -103,6 +103,14 @@ def write_prefixes(request, roles=None) -> list[str]:
     return _outermost(p for role in wanted for p in held[role])
 
 
+def only_audits(request) -> bool:
+    """Every role the person holds is auditor: they may read the admin and write nothing in it.
+    (A county administrator acts on no case but manages people; someone who is also an acting
+    role anywhere has their writes limited by that role's scope instead.)"""
+    held = held_roles(request)
+    return bool(held) and set(held) == {Role.AUDITOR} and not request.user.is_superuser
+
+
 def write_filter(request, field: str = "region", roles=None):
     """A filter for where the user may write; ``field`` names the region ("" for regions)."""
     return region_filter(write_prefixes(request, roles), field)

@@ -132,6 +132,25 @@ USE_TZ = True
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("JINGZHUN_MEDIA_ROOT", BASE_DIR / "media"))
 
+# Files that back an action (approvals.evidence): the largest accepted, and the types accepted,
+# recognised by their content (never by their name), each with the extension it is kept under.
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+EVIDENCE_TYPES = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "application/msword": "doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.ms-excel": "xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+}
+# An upload over EVIDENCE_MAX_BYTES is dropped at its first byte, before anything keeps it.
+FILE_UPLOAD_HANDLERS = [
+    "admin_site.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 

@@ -1,6 +1,8 @@
 """The admin site people work in: the queue is the home page, and every page is limited to the
 regions the person's roles cover."""
 
+import functools
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
@@ -9,11 +11,15 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from approvals.models import SecurityEvent
 from roles.scope import jurisdiction
 
 from . import dashboard, inspector, ledgers, queue
-from .scope import has_any_role
+from .scope import has_any_role, only_audits
 from .typed_fields import TypedInputAdmin
+
+# Requests that only read.
+READING_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 class RoleLoginForm(AuthenticationForm):
@@ -58,6 +64,29 @@ class JingzhunAdminSite(admin.AdminSite):
     def autocomplete_view(self, request):
         return ChoicesAutocompleteView.as_view(admin_site=self)(request)
 
+    def admin_view(self, view, cacheable=False):
+        """Every admin view, the site's own and each ModelAdmin's: someone who only audits may
+        read, and any request of theirs that could write (a changelist action, a bulk form, a
+        case's act URL, an add, change or delete form) is refused with a 403 before the view
+        runs, and recorded in the security log. Signing out and changing one's own password stay
+        open to them."""
+        wrapped = super().admin_view(view, cacheable)
+        if view in (self.logout, self.password_change):
+            return wrapped
+
+        @functools.wraps(view)
+        def read_only_for_auditors(request, *args, **kwargs):
+            if (
+                request.method not in READING_METHODS
+                and request.user.is_authenticated
+                and only_audits(request)
+            ):
+                _record_write_refused(request)
+                raise PermissionDenied(_("审计角色只能查看，不能修改"))
+            return wrapped(request, *args, **kwargs)
+
+        return read_only_for_auditors
+
     def index(self, request, extra_context=None):
         return redirect("admin:queue")
 
@@ -70,3 +99,14 @@ class JingzhunAdminSite(admin.AdminSite):
             *ledgers.urls(wrap),
             *super().get_urls(),
         ]
+
+
+def _record_write_refused(request) -> None:
+    match = request.resolver_match
+    SecurityEvent.objects.create(
+        user=request.user,
+        kind=SecurityEvent.Kind.PERMISSION,
+        workflow="admin",
+        action=(match.url_name if match and match.url_name else request.path)[:64],
+        reasons=[str(_("审计角色只能查看，不能修改"))],
+    )

@@ -13,9 +13,12 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from approvals import evidence
 from approvals.diffs import ADDED, CHANGED, DELETED
 from approvals.models import AuditEntry, WorkflowCase
 from roles.catalogue import Role
+
+from . import files
 
 # What the engine itself writes to a trail besides a procedure's own actions.
 ENGINE_ACTIONS = {
@@ -39,17 +42,6 @@ def action_label(workflow, name: str) -> str:
     if label is None and workflow is not None:
         label = workflow.action_label(name)
     return str(label or name)
-
-
-def evidence_in(data) -> list[tuple[str, str]]:
-    """The files an entry's data records, as (name, SHA-256) pairs."""
-    if not isinstance(data, dict):
-        return []
-    return [
-        (str(data.get(f"{key}_name", "")), str(value))
-        for key, value in data.items()
-        if f"{key}_path" in data
-    ]
 
 
 def objection_in(data) -> dict | None:
@@ -153,7 +145,9 @@ def timeline(record):
                 "role": ROLE_LABELS.get(entry.actor_role, entry.actor_role),
                 "from_state": state(entry.from_state),
                 "to_state": state(entry.to_state),
-                "files": evidence_in(entry.data),
+                "files": [files.describe(record, f) for f in evidence.files_in(entry.data)]
+                if workflow
+                else [],
                 "objection": objection_in(entry.data),
                 "diff": diff_rows(type(record), entry.data),
             }

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from roles.catalogue import READ_ONLY_ROLES, Role
 from roles.scope import jurisdiction, region_filter, roles_held
 
-from . import audit, clock, notices, statements, typed_input
+from . import audit, clock, evidence, notices, statements, typed_input
 from .binding import POLICY_KEY
 from .exceptions import ConflictError, PermissionDenied, TransitionNotAllowed
 from .locking import ensure_unchanged, lock_fresh
@@ -235,21 +235,26 @@ def perform(obj, action: str, user, comment: str = "", data: dict | None = None)
     workflow = workflow_of(obj)
     comment = typed_input.prose(comment or "", multiline=True)
     data = dict(data or {})
+    kept: list[str] = []  # files stored by this step, deleted if it does not happen
     try:
         candidates, by_timer = _candidate_roles(workflow, action, user)
         with transaction.atomic():
             entry, fresh, saved = _perform_locked(
-                obj, workflow, action, user, candidates, by_timer, comment, data
+                obj, workflow, action, user, candidates, by_timer, comment, data, kept
             )
-    except DENIALS as exc:
-        record_denial(obj, workflow.name, action, user, exc)
+    except BaseException as exc:
+        evidence.discard(kept)
+        if isinstance(exc, DENIALS):
+            record_denial(obj, workflow.name, action, user, exc)
         raise
     _sync_caller_copy(obj, fresh, saved)
     return entry
 
 
-def _perform_locked(obj, workflow, action, user, candidates, by_timer, comment, data):
-    """Lock, check, move, audit: the body of ``perform``, inside its transaction."""
+def _perform_locked(obj, workflow, action, user, candidates, by_timer, comment, data, kept):
+    """Lock, check, move, audit: the body of ``perform``, inside its transaction. Files entered
+    with the action are looked at only once the actor may take it, and stored (their paths added
+    to ``kept``) only once every check has passed."""
     now = clock.now()
     fresh, held = lock_fresh(obj, user, candidates)
     transition = workflow.transition(action, fresh.state)
@@ -261,10 +266,12 @@ def _perform_locked(obj, workflow, action, user, candidates, by_timer, comment, 
     if transition.signoff:
         role, waiting = _signoff_role(fresh, transition, user, held)
         data["signoff"] = {"role": role, "waiting_for": waiting}
+    files, reasons = evidence.receive(transition.inputs, data)
     ctx = ActionContext(user=user, role=role, comment=comment, data=data, now=now)
-    reasons = _reasons(fresh, transition, ctx, check_input=True)
+    reasons += _reasons(fresh, transition, ctx, check_input=True)
     if reasons:
         raise TransitionNotAllowed(reasons)
+    evidence.keep(files, data, kept)
     if transition.name in (UPHOLD_OBJECTION, DISMISS_OBJECTION):
         data.update(notices.resolution_record(fresh, data))
     from_state = fresh.state

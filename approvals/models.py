@@ -3,8 +3,10 @@ and the security log of refused attempts."""
 
 import dataclasses
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -19,19 +21,45 @@ from roles.models import Region
 from . import binding, calendar, clock
 
 
+class PolicyInUse(ValidationError):
+    """A policy version that cases are pinned to cannot change: make a new version instead."""
+
+
 class Policy(models.Model):
     """Policy data a case runs under: notice lengths, thresholds, optional steps.
 
     The most specific region prefix wins ('' is national, '34' a province, '341122' a county), then
-    the newest ``effective_from``. A case keeps the policy it started under; to change the rules,
-    add a new version rather than editing one that cases already use.
+    the newest ``effective_from``. A case keeps the policy it started under, so a version in use
+    is immutable (``save`` refuses to change it): a change is a new version (``supersede``),
+    naming the document it comes from, who made it and when.
     """
+
+    # What a version in use may never change.
+    RULES = ("workflow", "version", "region_prefix", "effective_from", "values")
 
     workflow = models.CharField(_("流程"), max_length=64)
     version = models.CharField(_("版本"), max_length=32)
     region_prefix = models.CharField(_("适用区划代码前缀"), max_length=12, blank=True)
     effective_from = models.DateField(_("生效日期"))
     values = models.JSONField(_("参数"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    source = models.TextField(_("依据文件"), blank=True, help_text=_("文件名称和文号"))
+    supersedes = models.ForeignKey(
+        "self",
+        verbose_name=_("取代的版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("政策版本")
@@ -42,6 +70,34 @@ class Policy(models.Model):
 
     def __str__(self):
         return self.version
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and self.in_use():
+            stored = type(self)._base_manager.filter(pk=self.pk).values(*self.RULES).first()
+            if stored and any(stored[name] != getattr(self, name) for name in self.RULES):
+                raise PolicyInUse(
+                    _("政策版本“%(version)s”已有案件按其办理，不能修改；请另存为新版本")
+                    % {"version": stored["version"]}
+                )
+        super().save(*args, **kwargs)
+
+    def in_use(self) -> bool:
+        """Whether any case is pinned to this version."""
+        if self.pk is None:
+            return False
+        return any(
+            model._base_manager.filter(policy=self).exists()
+            for model in apps.get_models()
+            if issubclass(model, WorkflowCase)
+        )
+
+    def supersede(self, base: "Policy", user) -> None:
+        """Save this unsaved copy of ``base`` as the version that replaces it, made by ``user``."""
+        self.workflow = base.workflow
+        self.supersedes = base
+        self.created_by = user
+        self.created_at = clock.now()
+        self.save(force_insert=True)
 
     def value(self, key: str, default=None):
         return self.values.get(key, default)

@@ -31,6 +31,12 @@ def _default_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """The files a test keeps go to a folder of its own, never to the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 _audit_triggers_disabled = False
 
 

@@ -280,7 +280,7 @@ class ProjectAttachmentFactory(factory.Factory):
 
     project = factory.SubFactory(ProjectApplicationFactory)
     kind = "minutes"
-    content = b"minutes of the villagers' meeting"
+    content = b"%PDF-1.4 minutes of the villagers' meeting"
     name = "会议记录.pdf"
     uploader = None
 

@@ -12,6 +12,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from approvals.models import WorkflowCase
@@ -32,6 +33,7 @@ from tests.factories import (
 )
 from tests.household_setup import family
 from workflows.household.models import Household
+from workflows.project_library.attachments import attach
 
 ROLES = [
     ("village_committee", "v11"),
@@ -47,6 +49,9 @@ INSPECTORS = {"auditor", "county_office", "county_approver"}
 ACTING = {r for r, _ in ROLES} - {"auditor", "county_admin"}
 PEOPLE_MODELS = {"auth_user", "roles_roleassignment"}
 POLICY_MODELS = {"household_povertyline", "approvals_policy"}
+POLICY_MAKERS = {"county_office", "county_approver"}
+# Case models whose objects in the world below have a file kept by a step.
+FILES_KEPT = {"project_library_projectapplication"}
 SUPERUSER_ONLY = {"axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
 # Models that belong to no region: one object, tested as the inside one.
 NO_JURISDICTION = POLICY_MODELS | SUPERUSER_ONLY
@@ -97,7 +102,8 @@ def expected(name: str, role: str, inside: bool) -> int:
         return 200 if inside or name != "inspector_object" else 404
     if name == "app_list":
         return 200
-    match = re.fullmatch(r"(\w+?_\w+?)_(changelist|add|change|history|delete|act)", name)
+    views = "changelist|add|change|history|delete|act|file|new_version"
+    match = re.fullmatch(rf"(\w+?_\w+?)_({views})", name)
     if not match:
         raise AssertionError(f"no expectation for the admin URL {name!r}: add one")
     model, view = match.groups()
@@ -113,6 +119,10 @@ def expected(name: str, role: str, inside: bool) -> int:
         return 404
     if view == "act":
         return 403  # actions are POST-only; what a POST may do is tested in test_admin_pages
+    if view == "new_version":  # 另存为新版本: county offices and approvers, for their region
+        return 200 if role in POLICY_MAKERS else 403
+    if view == "file":  # whoever reads the case downloads its files; a file it has not is a 404
+        return 200 if model in FILES_KEPT else 404
     if view == "delete":
         return 200 if model == "roles_roleassignment" else 403
     return 200
@@ -159,7 +169,17 @@ def world(county, people):
     }
     outside_user = RoleAssignmentFactory(role="work_team", region=county.other_village).user
     objects["auth_user"] = (inside_user, outside_user)
-    return SimpleNamespace(objects=objects)
+    files = {
+        project: attach(
+            project, uploader, ContentFile(b"%PDF-1.4 plan", name="方案.pdf"), "plan"
+        ).data["upload"]
+        for project, uploader in zip(
+            objects["project_library_projectapplication"],
+            (people.cadre, outside_cadre),
+            strict=True,
+        )
+    }
+    return SimpleNamespace(objects=objects, files=files)
 
 
 def url_for(name, world, inside):
@@ -172,7 +192,7 @@ def url_for(name, world, inside):
         return reverse(
             name.join(["admin:", ""]), args=[ContentType.objects.get_for_model(case).pk, case.pk]
         )
-    match = re.fullmatch(r"(\w+?_\w+?)_(change|history|delete|act)", name)
+    match = re.fullmatch(r"(\w+?_\w+?)_(change|history|delete|act|file|new_version)", name)
     if match:
         model = match.group(1)
         if model not in world.objects:
@@ -181,6 +201,8 @@ def url_for(name, world, inside):
         if obj is None:
             assert not inside and model in NO_JURISDICTION, f"no object of {model} for {name}"
             return None
+        if match.group(2) == "file":
+            return reverse(f"admin:{name}", args=[obj.pk, world.files.get(obj, "0" * 64)])
         return reverse(f"admin:{name}", args=[obj.pk])
     return reverse(f"admin:{name}") if inside else None
 

@@ -1,3 +1,4 @@
+import hashlib
 import io
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ from tests.factories import (
 from tests.helpers import race
 from tests.household_setup import family
 from workflows.household.cases import propose_exit
-from workflows.household.demo import CONSENT, advance
+from workflows.household.demo import CONSENT, SIGNED_FORM, advance
 from workflows.household.figures import village_figures
 from workflows.household.models import ExitCase, Household, IdentificationCase
 
@@ -54,7 +55,7 @@ def test_from_the_proposal_to_the_register_closed(case, people):
     assert case.assessment() == ("A", [])
     advance(case, people, "household_consent")
     perform(case, "record_consent", people.cadre, data=CONSENT)
-    assert case.consent_form_sha256 == "ab" * 32
+    assert case.consent_form_sha256 == hashlib.sha256(SIGNED_FORM).hexdigest()
     advance(case, people, "exited")
     household = Household.objects.get(pk=case.household_id)
     assert (household.register_status, household.exit_year) == ("exited", 2020)

@@ -4,6 +4,7 @@ the engine under a backfill clock (see ``workflows.roads``). Also used by the te
 import datetime
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from approvals import clock, diffs, edits
@@ -30,7 +31,13 @@ MEETING = {
     "votes_for": 15,
     "minutes": "村民代表大会民主评议，同意该户申请。",
 }
-CONSENT = {"form_sha256": "ab" * 32, "signed_on": "2020-10-20", "helper_cosigned": True}
+# A scan of the signed consent form (a PDF: the engine accepts files by their content).
+SIGNED_FORM = "%PDF-1.4\n% 退出认可表：户主、帮扶责任人签字\n%%EOF\n".encode()
+CONSENT = {
+    "form_sha256": ContentFile(SIGNED_FORM, name="签字认可表.pdf"),
+    "signed_on": "2020-10-20",
+    "helper_cosigned": True,
+}
 
 IDENTIFICATION_ROAD = [
     ("record_deliberation", "cadre", MEETING),

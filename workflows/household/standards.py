@@ -7,7 +7,6 @@ apply is policy data; the line is per year and may be set per province.
 """
 
 import datetime
-import re
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -113,14 +112,13 @@ def exit_standard(case, ctx):
 
 @reads_inputs
 def household_consent(case, ctx):
-    """The household signed the consent form, co-signed by its responsible helper (双认定)."""
+    """The household signed the consent form, co-signed by its responsible helper (双认定); the
+    form itself the engine checks and keeps as the step's evidence."""
     data = ctx.data
     if case.household.helper_id is None:
         yield _("该户尚未确定帮扶责任人，不能办理签字认可")
     if data.get("helper_cosigned") is not True:
         yield _("签字认可表须由帮扶责任人共同签字")
-    if not re.fullmatch(r"[0-9a-f]{64}", str(data.get("form_sha256", ""))):
-        yield _("请上传签字认可表")
     try:
         signed = datetime.date.fromisoformat(str(data.get("signed_on", "")))
     except ValueError:

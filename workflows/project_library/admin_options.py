@@ -2,6 +2,10 @@
 jurisdiction scoping and case pages; states change only through the engine, never in a form."""
 
 from django.contrib import admin
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Policy
 
@@ -17,10 +21,25 @@ class PerformanceTargetInline(admin.TabularInline):
 class ProjectAttachmentInline(admin.TabularInline):
     model = ProjectAttachment
     extra = 0
-    fields = ["kind", "name", "sha256", "size", "uploaded_by", "uploaded_at"]
+    fields = ["kind", "download", "size_shown", "sha256", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
     can_delete = False
     read_only = True  # attachments are added by the 上传附件 step, with their hash audited
+
+    @admin.display(description=_("文件名"))
+    def download(self, attachment):
+        """The file's name, linked to the case's download of it (its trail's copy)."""
+        if attachment.pk is None:  # the inline's blank template row
+            return ""
+        url = reverse(
+            "admin:project_library_projectapplication_file",
+            args=[attachment.project_id, attachment.sha256],
+        )
+        return format_html('<a href="{}" download>{}</a>', url, attachment.name)
+
+    @admin.display(description=_("大小"))
+    def size_shown(self, attachment):
+        return filesizeformat(attachment.size)
 
 
 class ProjectApplicationAdmin(admin.ModelAdmin):

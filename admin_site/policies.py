@@ -1,0 +1,102 @@
+"""Policy versions in the admin: a version cases are pinned to is shown read-only, and a change
+is made as a new version ("另存为新版本") with its own name, date and source document.
+
+Who may make a version: superusers anywhere; a county office or county approver for their own
+region (the new version's region prefix is one of theirs), so a county can adopt its own rules
+without touching the national or another county's.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from approvals.models import Policy
+from roles.catalogue import Role
+
+from .scope import held_roles
+
+# Roles that may make a policy version for the regions they hold.
+POLICY_MAKERS = (Role.COUNTY_OFFICE, Role.COUNTY_APPROVER)
+
+
+def version_prefixes(request) -> list[str] | None:
+    """Region prefixes the user may make versions for (None: any, for a superuser)."""
+    if request.user.is_superuser:
+        return None
+    held = held_roles(request)
+    return sorted({p for role in POLICY_MAKERS for p in held.get(role, [])})
+
+
+class NewVersionForm(forms.ModelForm):
+    class Meta:
+        model = Policy
+        fields = ["version", "region_prefix", "effective_from", "source", "values"]
+
+    def __init__(self, *args, base, prefixes, **kwargs):
+        super().__init__(*args, instance=Policy(workflow=base.workflow), **kwargs)
+        self.fields["source"].required = True
+        if prefixes is not None:
+            self.fields["region_prefix"] = forms.ChoiceField(
+                label=Policy._meta.get_field("region_prefix").verbose_name,
+                choices=[(p, p) for p in prefixes],
+            )
+
+    def clean_version(self):
+        version = self.cleaned_data["version"]
+        if Policy.objects.filter(workflow=self.instance.workflow, version=version).exists():
+            message = _("该流程已有名为“%(version)s”的版本") % {"version": version}
+            raise forms.ValidationError(message)
+        return version
+
+
+class PolicyAdmin(admin.ModelAdmin):
+    list_display = ["workflow", "version", "region_prefix", "effective_from", "supersedes"]
+    list_filter = ["workflow"]
+    readonly_fields = ["supersedes", "created_by", "created_at"]
+    change_form_template = "admin/jingzhun/policy_change_form.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.in_use():
+            return [f.name for f in Policy._meta.fields]
+        return super().get_readonly_fields(request, obj)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.new_version_view)
+        name = f"{self.opts.app_label}_{self.opts.model_name}_new_version"
+        return [path("<path:object_id>/new_version/", view, name=name), *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = {"may_make_version": version_prefixes(request) != [], **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, context)
+
+    def new_version_view(self, request, object_id):
+        """另存为新版本: a copy of this version's values, to be changed and saved as a new one."""
+        base = self.get_object(request, object_id)
+        if base is None:
+            return redirect("admin:approvals_policy_changelist")
+        prefixes = version_prefixes(request)
+        if prefixes == []:
+            raise PermissionDenied
+        initial = {
+            "region_prefix": base.region_prefix,
+            "effective_from": base.effective_from,
+            "values": base.values,
+        }
+        form = NewVersionForm(request.POST or None, initial=initial, base=base, prefixes=prefixes)
+        if request.method == "POST" and form.is_valid():
+            version = form.save(commit=False)
+            version.supersede(base, request.user)
+            messages.success(request, _("已另存为新版本“%(version)s”") % {"version": version})
+            return redirect("admin:approvals_policy_change", version.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "base": base,
+            "form": form,
+            "title": gettext_lazy("另存为新版本"),
+        }
+        return render(request, "admin/jingzhun/policy_new_version.html", context)
