@@ -90,7 +90,7 @@ def test_entries_written_before_the_key_column_keep_verifying(request, county, p
     executor = MigrationExecutor(connection)
     executor.migrate([("approvals", "0003_queue_and_inspector_indexes")])
     executor.loader.build_graph()
-    executor.migrate([("approvals", "0004_audit_keys_and_checkpoints")])
+    executor.migrate(executor.loader.graph.leaf_nodes())  # back to today's schema for what follows
     assert set(AuditEntry.objects.for_object(case).values_list("key_id", flat=True)) == {
         key_id(OLD_KEY)
     }
