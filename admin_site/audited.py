@@ -15,7 +15,7 @@ from approvals import edits
 from approvals.diffs import ADDED, CHANGED, DELETED
 from approvals.exceptions import ConflictError, TransitionNotAllowed
 
-from .scoping import ScopedAdmin
+from .scoped_admin import ScopedAdmin
 from .timeline import kind_label, timeline
 
 REFUSED, UNCHANGED = "refused", "unchanged"

@@ -22,8 +22,8 @@ from approvals.notices import objections_of, running_notice
 
 from . import files
 from .audited import AuditedEdits, edit_refusals
-from .scope import is_read_only, write_roles
-from .scoping import ScopedAdmin
+from .request_scope import is_read_only, write_roles
+from .scoped_admin import ScopedAdmin
 from .timeline import action_label, timeline
 from .uploads import refused_uploads
 

@@ -2,7 +2,7 @@
 
 from roles.catalogue import Role
 
-from .scope import has_any_role, held_roles
+from .request_scope import has_any_role, request_jurisdiction
 
 INSPECTOR_ROLES = {Role.AUDITOR, Role.COUNTY_OFFICE, Role.COUNTY_APPROVER}
 
@@ -11,7 +11,7 @@ def may_inspect(request) -> bool:
     """Auditors and the county's own offices read the audit trail; superusers too."""
     if request.user.is_superuser:
         return True
-    return bool(INSPECTOR_ROLES & set(held_roles(request)))
+    return bool(INSPECTOR_ROLES & set(request_jurisdiction(request)))
 
 
 def navigation(request):

@@ -25,12 +25,12 @@ from django.utils.translation import gettext as _
 from approvals.calendar import is_working_day
 from approvals.models import NoticePeriod
 from approvals.registry import workflow_models
+from roles.jurisdiction import region_filter
 from roles.models import SIGNIFICANT_DIGITS, Level, Region, ancestor_codes
-from roles.scope import region_filter
 from workflows.household.figures import village_figures
 from workflows.household.models import VillagePopulation
 
-from .scope import get_readable_or_404, read_prefixes
+from .request_scope import get_readable_or_404, read_prefixes
 
 NOTICE_DAYS_AHEAD = 3
 # Lists stop here; the page says how many more there are rather than growing without end.

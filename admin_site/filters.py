@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from roles.models import Region
 
-from .scope import filter_regions, in_read_scope
+from .request_scope import filter_regions, in_read_scope
 from .typed_fields import CodeField
 
 

@@ -25,7 +25,7 @@ from roles.models import Region
 from .context import may_inspect
 from .exports import CsvRows
 from .filters import RegionFilterField
-from .scope import in_read_scope, read_prefixes, readable
+from .request_scope import in_read_scope, read_prefixes, readable
 from .timeline import ENGINE_ACTIONS, ROLE_LABELS, action_label, kind_label, timeline
 from .typed_fields import CodeField
 

@@ -15,15 +15,15 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from roles.jurisdiction import region_filter
 from roles.models import Level, Region, ancestor_codes
-from roles.scope import region_filter
 from workflows.household import idnumber
 from workflows.household.models import Household, Member
 from workflows.project_library.models import ProjectApplication
 
 from .dashboard import Area, chosen_area, jurisdiction_roots, region_of_prefix
 from .exports import Spreadsheet
-from .scope import read_prefixes, readable
+from .request_scope import read_prefixes, readable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 2000

@@ -25,10 +25,10 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.system import is_system_user, validate_unreserved_username
 from roles.catalogue import Role, roles_at_or_above
+from roles.jurisdiction import region_filter
 from roles.models import AccountOwner, Level, Region, RoleAssignment
-from roles.scope import region_filter
 
-from .scope import has_any_role, held_roles, readable
+from .request_scope import has_any_role, readable, request_jurisdiction
 
 User = get_user_model()
 
@@ -46,7 +46,7 @@ POWER_FIELDS = frozenset({"is_staff", "is_superuser", "groups", "user_permission
 
 def county_prefixes(request) -> list[str]:
     """Code prefixes of the counties where the user is county administrator today."""
-    return held_roles(request).get(Role.COUNTY_ADMIN, [])
+    return request_jurisdiction(request).get(Role.COUNTY_ADMIN, [])
 
 
 def manages_people(request) -> bool:

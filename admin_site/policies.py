@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from approvals.models import Policy
 from roles.catalogue import Role
 
-from .scope import held_roles
+from .request_scope import request_jurisdiction
 
 # Roles that may make a policy version for the regions they hold.
 POLICY_MAKERS = (Role.COUNTY_OFFICE, Role.COUNTY_APPROVER)
@@ -27,7 +27,7 @@ def version_prefixes(request) -> list[str] | None:
     """Region prefixes the user may make versions for (None: any, for a superuser)."""
     if request.user.is_superuser:
         return None
-    held = held_roles(request)
+    held = request_jurisdiction(request)
     return sorted({p for role in POLICY_MAKERS for p in held.get(role, [])})
 
 

@@ -15,7 +15,7 @@ from approvals import perform_bulk, queue_for
 from approvals.registry import workflow_models
 
 from .filters import RegionFilterField
-from .scope import held_roles, write_roles
+from .request_scope import request_jurisdiction, write_roles
 from .typed_fields import LineField, bounded_ids
 
 PAGE_SIZE = 50
@@ -42,7 +42,7 @@ def _in_workflow_order(workflow):
 
 
 def _filtered(request, model, form):
-    queryset = queue_for(request.user, model, held_roles=held_roles(request))
+    queryset = queue_for(request.user, model, jurisdiction=request_jurisdiction(request))
     model_admin = admin.site._registry.get(model)
     if model_admin and model_admin.list_select_related:
         queryset = queryset.select_related(*model_admin.list_select_related)
@@ -94,9 +94,9 @@ BULK_EXCLUDED = {"uphold_objection", "dismiss_objection"}
 
 def queue_view(request):
     models = workflow_models()
-    held = held_roles(request)
+    held = request_jurisdiction(request)
     counts = {
-        name: queue_for(request.user, model, held_roles=held).count()
+        name: queue_for(request.user, model, jurisdiction=held).count()
         for name, model in models.items()
     }
     chosen = request.GET.get("workflow") or next((n for n, c in counts.items() if c), None)

@@ -17,7 +17,7 @@ from approvals.models import ChainedRecord, Policy, WorkflowCase
 from .audited import RecordAdmin
 from .cases import CaseAdmin
 from .policies import PolicyAdmin
-from .scoping import PolicyDataAdmin, ScopedAdmin, region_path
+from .scoped_admin import PolicyDataAdmin, ScopedAdmin, region_path
 
 
 def admin_class(model, options):

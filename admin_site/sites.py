@@ -12,10 +12,10 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import SecurityEvent
-from roles.scope import jurisdiction
+from roles.jurisdiction import jurisdiction_of
 
 from . import dashboard, inspector, ledgers, queue
-from .scope import has_any_role, only_audits
+from .request_scope import has_any_role, only_audits
 from .typed_fields import TypedInputAdmin
 
 # Requests that only read.
@@ -27,7 +27,7 @@ class RoleLoginForm(AuthenticationForm):
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
-        if not user.is_superuser and not jurisdiction(user):
+        if not user.is_superuser and not jurisdiction_of(user):
             raise forms.ValidationError(_("您目前没有有效的角色任命，请联系县级系统管理员"))
 
 

@@ -18,7 +18,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from roles.catalogue import READ_ONLY_ROLES
-from roles.scope import roles_held
+from roles.jurisdiction import roles_held
 
 from . import audit, clock, diffs, statements
 from .engine import CREATE, DENIALS, record_denial

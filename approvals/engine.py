@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from roles.catalogue import READ_ONLY_ROLES, Role
-from roles.scope import jurisdiction, region_filter, roles_held
+from roles.jurisdiction import jurisdiction_of, region_filter, roles_held
 
 from . import audit, clock, evidence, notices, statements, typed_input
 from .binding import POLICY_KEY
@@ -407,15 +407,15 @@ def _awaiting(model, held: dict[str, list[str]]) -> Q:
     return condition & Q(state__in=sorted(everything)) if len(clauses) > 1 else condition
 
 
-def queue_for(user, workflow=None, *, held_roles=None):
+def queue_for(user, workflow=None, *, jurisdiction=None):
     """The objects awaiting an action ``user`` may take, in their jurisdiction, oldest first.
 
     With a workflow (name, ``Workflow`` or model) this is a queryset, ready to filter and page;
-    without one, an iterator merging every procedure's queue by waiting time. ``held_roles``
-    (``roles.scope.jurisdiction(user)``) saves the query when the caller has it already.
+    without one, an iterator merging every procedure's queue by waiting time. ``jurisdiction``
+    (``roles.jurisdiction.jurisdiction_of(user)``) saves the query when the caller has it already.
     """
-    held_roles = jurisdiction(user) if held_roles is None else held_roles
-    held = {r: p for r, p in held_roles.items() if r not in READ_ONLY_ROLES}
+    jurisdiction = jurisdiction_of(user) if jurisdiction is None else jurisdiction
+    held = {r: p for r, p in jurisdiction.items() if r not in READ_ONLY_ROLES}
     held.pop(SYSTEM_ROLE, None)
     models = [model_for(workflow)] if workflow is not None else list(workflow_models().values())
     querysets = []

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roles.catalogue import READ_ONLY_ROLES
-from roles.scope import roles_held
+from roles.jurisdiction import roles_held
 
 from . import audit, clock
 from .exceptions import ConflictError, TransitionNotAllowed

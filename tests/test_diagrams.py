@@ -15,7 +15,7 @@ def test_every_procedure_diagram_in_the_docs_matches_its_spec():
 
 
 def test_the_diagram_draws_every_state_change_of_the_spec():
-    from workflows.project_library.procedure import PROJECT_LIBRARY
+    from workflows.project_library.spec import PROJECT_LIBRARY
 
     drawn = mermaid(PROJECT_LIBRARY)
     for t in PROJECT_LIBRARY.transitions:

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from approvals.system import is_system_user, system_user
+from roles.jurisdiction import may_act
 from roles.models import AccountOwner, RoleAssignment
-from roles.scope import may_act
 from tests.factories import AccountOwnerFactory, RoleAssignmentFactory, UserFactory
 
 PASSWORD = "Qz7!long-enough-pass"

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
+from roles.jurisdiction import covered_prefixes, may_act, regions_covered, roles_held
 from roles.models import Region, RoleAssignment, ancestor_codes
-from roles.scope import covered_prefixes, may_act, regions_covered, roles_held
 from tests.factories import RegionFactory, RoleAssignmentFactory, UserFactory
 
 

@@ -28,7 +28,7 @@ from .choices import (
     Sex,
     StudentStatus,
 )
-from .procedures import EXIT, IDENTIFICATION
+from .spec import EXIT, IDENTIFICATION
 
 
 class Household(ChainedRecord):

@@ -23,7 +23,7 @@ MEETING = {
 }
 
 # The main road, one step at a time: (action, who takes it, data). ``None`` closes a notice.
-ROUTE = [
+ROAD = [
     ("submit_for_deliberation", "cadre", {}),
     ("record_deliberation", "cadre", MEETING),
     (CLOSE_NOTICE, None, {}),
@@ -89,7 +89,7 @@ def new_project(region, creator, name, **fields):
 
 def advance(project, people, until: str):
     """Move ``project`` along the main road until it reaches ``until``."""
-    return roads.advance(project, people, ROUTE, until)
+    return roads.advance(project, people, ROAD, until)
 
 
 def seed(demo) -> int:
@@ -113,7 +113,7 @@ def seed(demo) -> int:
         side_step = SIDE_ROADS.get(state)
         before = side_step[0] if side_step else state
         # Date the history so that the last step happened a day ago: notices are still running.
-        took = roads.backdated(ProjectApplication.workflow, ROUTE, before, policy, bool(side_step))
+        took = roads.backdated(ProjectApplication.workflow, ROAD, before, policy, bool(side_step))
         with transaction.atomic(), clock.at(clock.now() - took):
             project = new_project(village, people.cadre, name)
             advance(project, people, before)

@@ -20,7 +20,7 @@ from .choices import (
     ConstructionNature,
     categories_for,
 )
-from .procedure import PROJECT_LIBRARY
+from .spec import PROJECT_LIBRARY
 
 
 def _money(label):

@@ -33,7 +33,7 @@ def may_act(user, role: str, region: Region, day: datetime.date | None = None) -
     return bool(roles_held(user, region, [role], day))
 
 
-def jurisdiction(user, day: datetime.date | None = None) -> dict[str, list[str]]:
+def jurisdiction_of(user, day: datetime.date | None = None) -> dict[str, list[str]]:
     """Every role ``user`` holds on ``day``, with the code prefixes of the subtrees it covers."""
     if user is None or not user.is_authenticated or not user.is_active:
         return {}
@@ -45,13 +45,13 @@ def jurisdiction(user, day: datetime.date | None = None) -> dict[str, list[str]]
     by_role: dict[str, set[str]] = {}
     for role, code, level in rows:
         by_role.setdefault(role, set()).add(Region(code=code, level=level).prefix)
-    return {role: _outermost(prefixes) for role, prefixes in by_role.items()}
+    return {role: outermost(prefixes) for role, prefixes in by_role.items()}
 
 
-def _outermost(prefixes: set[str]) -> list[str]:
+def outermost(prefixes: Iterable[str]) -> list[str]:
     """Drop prefixes that another one already covers."""
     kept: list[str] = []
-    for prefix in sorted(prefixes):  # sorted, so a covering prefix comes before what it covers
+    for prefix in sorted(set(prefixes)):  # sorted, so a covering prefix comes before what it covers
         if not any(prefix.startswith(k) for k in kept):
             kept.append(prefix)
     return kept
@@ -59,7 +59,7 @@ def _outermost(prefixes: set[str]) -> list[str]:
 
 def covered_prefixes(user, role: str, day: datetime.date | None = None) -> list[str]:
     """The code prefixes of the subtrees where ``user`` holds ``role``, without overlaps."""
-    return jurisdiction(user, day).get(role, [])
+    return jurisdiction_of(user, day).get(role, [])
 
 
 def region_filter(prefixes: Iterable[str], field: str = "region") -> Q:

@@ -14,20 +14,15 @@ Two scopes, never mixed:
 from django.http import Http404
 
 from roles.catalogue import READ_ONLY_ROLES, Role
+from roles.jurisdiction import jurisdiction_of, outermost, region_filter
 from roles.models import Level, Region
-from roles.scope import jurisdiction, region_filter
 
 
-def held_roles(request) -> dict[str, list[str]]:
+def request_jurisdiction(request) -> dict[str, list[str]]:
     """The user's roles in force today with their prefixes, read once per request."""
     if not hasattr(request, "_jingzhun_jurisdiction"):
-        request._jingzhun_jurisdiction = jurisdiction(request.user)
+        request._jingzhun_jurisdiction = jurisdiction_of(request.user)
     return request._jingzhun_jurisdiction
-
-
-def _outermost(prefixes) -> list[str]:
-    prefixes = sorted(set(prefixes))
-    return [p for p in prefixes if not any(p != k and p.startswith(k) for k in prefixes)]
 
 
 # --- read scope ------------------------------------------------------------------------------
@@ -37,7 +32,7 @@ def read_prefixes(request) -> list[str]:
     """Code prefixes of every region the user may look at ("" for a superuser: everywhere)."""
     if request.user.is_superuser:
         return [""]
-    return _outermost(p for ps in held_roles(request).values() for p in ps)
+    return outermost(p for ps in request_jurisdiction(request).values() for p in ps)
 
 
 def read_filter(request, field: str = "region"):
@@ -63,7 +58,7 @@ def get_readable_or_404(queryset, request, field: str = "region", **lookup):
 
 
 def has_any_role(request) -> bool:
-    return request.user.is_superuser or bool(held_roles(request))
+    return request.user.is_superuser or bool(request_jurisdiction(request))
 
 
 def filter_regions(request):
@@ -83,14 +78,18 @@ def write_roles(request) -> dict[str, list[str]]:
     timer's excluded)."""
     return {
         role: prefixes
-        for role, prefixes in held_roles(request).items()
+        for role, prefixes in request_jurisdiction(request).items()
         if role not in READ_ONLY_ROLES and role != Role.SYSTEM
     }
 
 
 def is_read_only(request) -> bool:
     """Holds roles, but none that may change anything (an auditor, say)."""
-    return bool(held_roles(request)) and not write_roles(request) and not request.user.is_superuser
+    return (
+        bool(request_jurisdiction(request))
+        and not write_roles(request)
+        and not request.user.is_superuser
+    )
 
 
 def write_prefixes(request, roles=None) -> list[str]:
@@ -100,14 +99,14 @@ def write_prefixes(request, roles=None) -> list[str]:
         return [""]
     held = write_roles(request)
     wanted = held if roles is None else [r for r in roles if r in held]
-    return _outermost(p for role in wanted for p in held[role])
+    return outermost(p for role in wanted for p in held[role])
 
 
 def only_audits(request) -> bool:
     """Every role the person holds is auditor: they may read the admin and write nothing in it.
     (A county administrator acts on no case but manages people; someone who is also an acting
     role anywhere has their writes limited by that role's scope instead.)"""
-    held = held_roles(request)
+    held = request_jurisdiction(request)
     return bool(held) and set(held) == {Role.AUDITOR} and not request.user.is_superuser
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from roles.models import Region
 
-from .scope import has_any_role, in_write_scope, read_filter, write_filter, write_prefixes
+from .request_scope import has_any_role, in_write_scope, read_filter, write_filter, write_prefixes
 
 OUTSIDE_WRITE_SCOPE = _("所选项不在您有权办理的辖区内")
 
