@@ -24,7 +24,8 @@ from django.utils import timezone
 from admin_site.demo import PASSWORD, build_county
 from approvals import clock
 from approvals.models import Policy
-from approvals.notices import close_due_notices, running_notice
+from approvals.notices import running_notice
+from approvals.timers import close_due_notices
 from tests.conftest import ON_POSTGRES
 from tests.factories import IdentificationCaseFactory
 from tests.household_setup import family

@@ -11,8 +11,9 @@ from django.utils import timezone
 from approvals import audit, available_actions, perform, queue_for
 from approvals.exceptions import PermissionDenied, TransitionNotAllowed
 from approvals.models import AuditEntry, NoticePeriod, Objection, mask_contact
-from approvals.notices import close_due_notices, file_objection, running_notice
+from approvals.notices import file_objection, running_notice
 from approvals.system import system_user
+from approvals.timers import close_due_notices
 from tests.factories import PolicyFactory, ToyCaseFactory
 from tests.helpers import after_notice, resolve, to_notice
 from tests.toy.models import ToyCase
