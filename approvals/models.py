@@ -236,8 +236,8 @@ class WorkflowCase(ConcurrentTransitionMixin, ChainedRecord):
     """Base of every record that moves through a procedure.
 
     A subclass sets ``workflow = <Workflow>`` and ``state = workflow.state_field()``. The state
-    changes only through ``approvals.perform``. A manager of its own derives from
-    ``CaseQuerySet``, which the queues are built on.
+    changes only through ``approvals.perform``. Its manager (``objects``) is a ``CaseQuerySet``,
+    which the queues are built on; a subclass that declares its own builds it from that.
     """
 
     region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT)
