@@ -16,7 +16,7 @@ from approvals.diffs import ADDED, CHANGED, DELETED
 from approvals.exceptions import ConflictError, TransitionNotAllowed
 
 from .scoped_admin import ScopedAdmin
-from .timeline import kind_label, timeline
+from .timeline import timeline
 
 REFUSED, UNCHANGED = "refused", "unchanged"
 
@@ -105,7 +105,7 @@ class RecordAdmin(AuditedEdits, ScopedAdmin):
         record = self.get_object(request, object_id)
         context = {
             "record": record,
-            "kind": kind_label(record),
+            "kind": record.chain_verbose_name(),
             "timeline": timeline(record),
             "edit_refusals": edit_refusals(request, record),
             **(extra_context or {}),

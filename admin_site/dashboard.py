@@ -291,8 +291,7 @@ def notices_ending_soon(area: Area, now: datetime.datetime) -> tuple[list[CaseLi
     cases they belong to."""
     notices = list(
         area.filter(
-            NoticePeriod.objects.filter(
-                closed_at__isnull=True,
+            NoticePeriod.objects.running().filter(
                 suspended_at__isnull=True,
                 ends_at__gte=now,
                 ends_at__lte=now + datetime.timedelta(days=NOTICE_DAYS_AHEAD),

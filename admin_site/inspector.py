@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from approvals import audit, typed_input
-from approvals.models import AuditEntry, SecurityEvent
+from approvals.models import AuditEntry, SecurityEvent, WorkflowCase
 from approvals.notices import objections_of
 from approvals.registry import workflow_models
 from roles.models import Region
@@ -26,7 +26,7 @@ from .context import may_inspect
 from .exports import CsvRows
 from .filters import RegionFilterField
 from .request_scope import in_read_scope, read_prefixes, readable
-from .timeline import ENGINE_ACTIONS, ROLE_LABELS, action_label, kind_label, timeline
+from .timeline import ENGINE_ACTIONS, ROLE_LABELS, action_label, timeline
 from .typed_fields import CodeField
 
 PAGE_SIZE = 50
@@ -97,9 +97,10 @@ def _between(queryset, data):
 
 def _chain_labels() -> dict[str, str]:
     """Every kind of trail by the name its entries carry: procedures, then other records."""
-    procedures = {name: model.workflow.label for name, model in workflow_models().items()}
-    records = {name: m._meta.verbose_name for name, m in audit.chained_models().items()}
-    return {**procedures, **{k: v for k, v in records.items() if k not in procedures}}
+    chains = sorted(
+        audit.chained_models().items(), key=lambda item: not issubclass(item[1], WorkflowCase)
+    )
+    return {name: model.chain_verbose_name() for name, model in chains}
 
 
 def _labels(entry, models):
@@ -173,7 +174,7 @@ def object_view(request, content_type_id, object_id):
         **admin.site.each_context(request),
         "title": _("办理记录：%(case)s") % {"case": case},
         "case": case,
-        "kind": kind_label(case),
+        "kind": case.chain_verbose_name(),
         "rows": rows,
         "objections": objections_of(case),
         "problem": "; ".join(findings.report([problem])) if problem else None,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from approvals import perform_bulk, queue_for
+from approvals import perform_bulk
 from approvals.registry import workflow_models
 
 from .filters import RegionFilterField
@@ -42,7 +42,9 @@ def _in_workflow_order(workflow):
 
 
 def _filtered(request, model, form):
-    queryset = queue_for(request.user, model, jurisdiction=request_jurisdiction(request))
+    queryset = model._default_manager.awaiting(
+        request.user, request_jurisdiction(request)
+    ).select_related("region")
     model_admin = admin.site._registry.get(model)
     if model_admin and model_admin.list_select_related:
         queryset = queryset.select_related(*model_admin.list_select_related)
@@ -96,7 +98,7 @@ def queue_view(request):
     models = workflow_models()
     held = request_jurisdiction(request)
     counts = {
-        name: queue_for(request.user, model, jurisdiction=held).count()
+        name: model._default_manager.awaiting(request.user, held).count()
         for name, model in models.items()
     }
     chosen = request.GET.get("workflow") or next((n for n, c in counts.items() if c), None)

@@ -122,13 +122,6 @@ def diff_rows(model, data) -> dict:
     return {"changes": _changes(model, data.get("changes")), "related": related}
 
 
-def kind_label(record) -> str:
-    """What a record's trail is the trail of: its procedure, or its kind of record."""
-    if isinstance(record, WorkflowCase):
-        return str(record.workflow.label)
-    return str(type(record)._meta.verbose_name)
-
-
 def timeline(record):
     """``record``'s audit trail, oldest first, as rows a person reads."""
     workflow = record.workflow if isinstance(record, WorkflowCase) else None

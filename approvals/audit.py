@@ -14,7 +14,6 @@ import json
 import operator
 
 from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 
 from . import clock, keys
@@ -85,12 +84,10 @@ def prepare(
 
     The caller saves the entry and the case's ``HEAD_FIELDS`` in the same transaction.
     """
-    ct = ContentType.objects.get_for_model(case)
-    label = f"{ct.app_label}.{ct.model}"
+    label = chain_label(type(case))
     key_id = keys.current()[0]
     entry = AuditEntry(
-        content_type=ct,
-        object_id=case.pk,
+        record=case,
         seq=case.audit_count + 1,
         workflow=case.chain_name(),
         action=action,
@@ -295,7 +292,6 @@ def verify(models, region_prefix: str = "", on_object=None, checkpoint=None):
     if checkpoint is not None and region_prefix:
         raise ValueError("a checkpoint covers every region: verify against it without a prefix")
     for model in models:
-        ct = ContentType.objects.get_for_model(model)
         label = chain_label(model)
         bindings = model.chain_bindings()
         records = model._base_manager.filter(region__code__startswith=region_prefix)
@@ -307,7 +303,8 @@ def verify(models, region_prefix: str = "", on_object=None, checkpoint=None):
             .iterator(2000)
         )
         entries = (
-            AuditEntry.objects.filter(content_type=ct, region__code__startswith=region_prefix)
+            AuditEntry.objects.for_model(model)
+            .filter(region__code__startswith=region_prefix)
             .with_region_code()
             .order_by("object_id", "seq")
             .iterator(2000)

@@ -174,7 +174,7 @@ def record_edit(
             )
             _save(fresh, [c["field"] for c in changed], entry)
     except DENIALS as exc:
-        record_denial(record, record.chain_name(), EDIT, user, exc)
+        record_denial(record, EDIT, user, exc)
         raise
     for name in audit.HEAD_FIELDS:
         setattr(record, name, getattr(fresh, name))
@@ -207,7 +207,7 @@ def create_record(
     try:
         role = _authorise(record, user)
     except DENIALS as exc:
-        record_denial(record, record.chain_name(), CREATE, user, exc)
+        record_denial(record, CREATE, user, exc)
         raise
     with transaction.atomic():
         record.save()

@@ -9,25 +9,22 @@ exception anywhere leaves nothing behind. Refused attempts are written to the se
 from __future__ import annotations
 
 import dataclasses
-import functools
 import heapq
 import logging
 import operator
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from roles.catalogue import READ_ONLY_ROLES, Role
-from roles.jurisdiction import jurisdiction_of, region_filter, roles_held
+from roles.jurisdiction import jurisdiction_of, roles_held
 
 from . import audit, clock, evidence, notices, statements, typed_input
 from .binding import POLICY_KEY
 from .exceptions import ConflictError, PermissionDenied, TransitionNotAllowed
 from .locking import ensure_unchanged, lock_fresh
-from .models import AuditEntry, SecurityEvent
+from .models import AuditEntry, SecurityEvent, WorkflowCase
 from .registry import model_for, workflow_models
 from .spec import (
     CLOSE_NOTICE,
@@ -153,14 +150,12 @@ def _not_available(workflow: Workflow, action: str, state: str | None) -> Transi
 def _signoffs(case, transition: Transition) -> dict[str, int]:
     """Confirmations already given for a sign-off transition in the current state: role → user."""
     return dict(
-        AuditEntry.objects.for_object(case)
-        .filter(
+        case.audit_entries.filter(
             action=transition.name,
             from_state=case.state,
             to_state=case.state,
             created_at__gte=case.state_since,
-        )
-        .values_list("actor_role", "actor_id")
+        ).values_list("actor_role", "actor_id")
     )
 
 
@@ -197,9 +192,9 @@ def _reasons(case, transition: Transition, ctx: ActionContext, *, check_input: b
     return [str(r) for r in reasons]
 
 
-def record_denial(obj, chain: str, action: str, user, exc: Exception) -> None:
-    """Write a refused attempt on ``obj`` (of the chain or procedure named ``chain``) to the
-    security log."""
+def record_denial(obj, action: str, user, exc: Exception) -> None:
+    """Write a refused attempt on ``obj`` (a ``ChainedRecord``) to the security log, under the
+    name its chain's entries carry."""
     kind = {
         PermissionDenied: SecurityEvent.Kind.PERMISSION,
         TransitionNotAllowed: SecurityEvent.Kind.NOT_ALLOWED,
@@ -208,10 +203,9 @@ def record_denial(obj, chain: str, action: str, user, exc: Exception) -> None:
     SecurityEvent.objects.create(
         user=user if getattr(user, "pk", None) else None,
         kind=kind,
-        workflow=chain,
+        workflow=obj.chain_name(),
         action=_as_logged(action),
-        content_type=ContentType.objects.get_for_model(obj),
-        object_id=obj.pk,
+        record=obj,
         region_id=obj.region_id,
         reasons=exc.reasons,
     )
@@ -245,7 +239,7 @@ def perform(obj, action: str, user, comment: str = "", data: dict | None = None)
     except BaseException as exc:
         evidence.discard(kept)
         if isinstance(exc, DENIALS):
-            record_denial(obj, workflow.name, action, user, exc)
+            record_denial(obj, action, user, exc)
         raise
     _sync_caller_copy(obj, fresh, saved)
     return entry
@@ -384,48 +378,21 @@ def available_actions(obj, user) -> list[Action]:
     return result
 
 
-def _awaiting(model, held: dict[str, list[str]]) -> Q:
-    """Cases of ``model`` waiting for one of the ``held`` roles (role → code prefixes).
+def queue_for(user, workflow=None, *, jurisdiction=None) -> Iterator[WorkflowCase]:
+    """The cases awaiting an action ``user`` may take, in their jurisdiction, oldest first (by
+    the time they entered their current state).
 
-    One clause per role, each a state list within the role's regions, so that PostgreSQL answers
-    it from the (region, state) index region by region; a notice state waits for its resolving
-    level only while an objection is open.
-    """
-    clauses, everything = [], set()
-    for role, prefixes in held.items():
-        steps, objections = model.workflow.states_awaiting(role)
-        if not steps and not objections:
-            continue
-        clause = Q(state__in=sorted(steps | objections)) & region_filter(prefixes)
-        if objections:
-            clause &= Q(state__in=sorted(steps)) | notices.has_open_objection(model)
-        clauses.append(clause)
-        everything |= steps | objections
-    if not clauses:
-        return Q(pk__in=[])
-    condition = functools.reduce(operator.or_, clauses)
-    return condition & Q(state__in=sorted(everything)) if len(clauses) > 1 else condition
-
-
-def queue_for(user, workflow=None, *, jurisdiction=None):
-    """The objects awaiting an action ``user`` may take, in their jurisdiction, oldest first.
-
-    With a workflow (name, ``Workflow`` or model) this is a queryset, ready to filter and page;
-    without one, an iterator merging every procedure's queue by waiting time. ``jurisdiction``
+    An iterator either way: of one procedure's cases with a workflow (name, ``Workflow`` or
+    model), of every procedure's merged without one. To count, filter or page one procedure's
+    queue, use the queryset it is built on, ``Model.objects.awaiting(user)``. ``jurisdiction``
     (``roles.jurisdiction.jurisdiction_of(user)``) saves the query when the caller has it already.
     """
     jurisdiction = jurisdiction_of(user) if jurisdiction is None else jurisdiction
-    held = {r: p for r, p in jurisdiction.items() if r not in READ_ONLY_ROLES}
-    held.pop(SYSTEM_ROLE, None)
-    models = [model_for(workflow)] if workflow is not None else list(workflow_models().values())
-    querysets = []
-    for model in models:
-        qs = (
-            model._default_manager.filter(_awaiting(model, held))
-            .select_related("region")
-            .order_by("state_since", "pk")
-        )
-        querysets.append(qs)
-    if workflow is not None:
-        return querysets[0]
-    return heapq.merge(*querysets, key=lambda case: case.state_since)
+    models = [model_for(workflow)] if workflow is not None else workflow_models().values()
+    queues = [
+        model._default_manager.awaiting(user, jurisdiction)
+        .select_related("region")
+        .order_by("state_since", "pk")
+        for model in models
+    ]
+    return heapq.merge(*queues, key=operator.attrgetter("state_since"))

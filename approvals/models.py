@@ -2,23 +2,29 @@
 and the security log of refused attempts."""
 
 import dataclasses
+import functools
+import operator
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxLengthValidator
-from django.db import models
-from django.db.models import Q
+from django.db import DEFAULT_DB_ALIAS, models
+from django.db.models import Exists, OuterRef, ProtectedError, Q
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin
 
+from roles.catalogue import READ_ONLY_ROLES
+from roles.jurisdiction import jurisdiction_of, region_filter
 from roles.models import Region
 
 from . import binding, calendar, clock
+from .spec import SYSTEM_ROLE
 
 
 class PolicyInUse(ValidationError):
@@ -154,6 +160,11 @@ class ChainedRecord(models.Model):
         return cls._meta.label_lower
 
     @classmethod
+    def chain_verbose_name(cls):
+        """What people call this record's trail: the kind of record it is."""
+        return cls._meta.verbose_name
+
+    @classmethod
     def chain_bindings(cls) -> list[binding.Binding]:
         """The fields of the row that its chain also says, which verification compares."""
         return [binding.REGION]
@@ -166,11 +177,67 @@ class ChainedRecord(models.Model):
         return None
 
 
+class CaseQuerySet(models.QuerySet):
+    """The cases of one procedure (``WorkflowCase.objects``)."""
+
+    def awaiting(self, user, jurisdiction=None):
+        """The cases waiting for an action ``user`` may take, in their jurisdiction.
+
+        ``jurisdiction`` (``roles.jurisdiction.jurisdiction_of(user)``) saves the query when the
+        caller has it already. One clause per role, each a state list within the role's regions,
+        so that PostgreSQL answers it from the (region, state) index region by region; a notice
+        state waits for its resolving level only while an objection is open.
+        """
+        jurisdiction = jurisdiction_of(user) if jurisdiction is None else jurisdiction
+        clauses, everything = [], set()
+        for role, prefixes in jurisdiction.items():
+            if role in READ_ONLY_ROLES or role == SYSTEM_ROLE:
+                continue
+            steps, objections = self.model.workflow.states_awaiting(role)
+            if not steps and not objections:
+                continue
+            clause = Q(state__in=sorted(steps | objections)) & region_filter(prefixes)
+            if objections:
+                clause &= Q(state__in=sorted(steps)) | _has_open_objection(self.model)
+            clauses.append(clause)
+            everything |= steps | objections
+        if not clauses:
+            return self.none()
+        if len(clauses) == 1:
+            return self.filter(clauses[0])
+        return self.filter(functools.reduce(operator.or_, clauses), state__in=sorted(everything))
+
+
+def _has_open_objection(model) -> Exists:
+    """A condition on cases of ``model``: their running notice has an objection open."""
+    return Exists(
+        NoticePeriod.objects.for_model(model)
+        .running()
+        .filter(object_id=OuterRef("pk"), objections__status=Objection.Status.OPEN)
+    )
+
+
+class AuditTrail(GenericRelation):
+    """A record's audit entries, as a relation (``case.audit_entries``).
+
+    Django deletes the rows of a generic relation with its object; an audit trail is never
+    deleted, so deleting a record that has entries is refused as a PROTECT foreign key would
+    refuse it (``ProtectedError``, which the admin shows as protected rows).
+    """
+
+    def bulk_related_objects(self, objs, using=DEFAULT_DB_ALIAS):
+        entries = super().bulk_related_objects(objs, using)
+        if entries.exists():
+            raise ProtectedError("An audit trail is never deleted", entries)
+        return entries
+
+
 class WorkflowCase(ConcurrentTransitionMixin, ChainedRecord):
     """Base of every record that moves through a procedure.
 
     A subclass sets ``workflow = <Workflow>`` and ``state = workflow.state_field()``. The state
-    changes only through ``approvals.perform``.
+    changes only through ``approvals.perform``. Its manager (``objects``) is a ``CaseQuerySet``,
+    which the queues are built on; a subclass that declares its own builds it from that.
     """
 
     region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT)
@@ -178,8 +245,11 @@ class WorkflowCase(ConcurrentTransitionMixin, ChainedRecord):
     policy = models.ForeignKey(
         Policy, verbose_name=_("政策版本"), null=True, blank=True, on_delete=models.PROTECT
     )
+    audit_entries = AuditTrail("approvals.AuditEntry")
 
     engine_fields = ("region", "state", "state_since", "policy")
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -192,6 +262,10 @@ class WorkflowCase(ConcurrentTransitionMixin, ChainedRecord):
     @classmethod
     def chain_name(cls) -> str:
         return cls.workflow.name
+
+    @classmethod
+    def chain_verbose_name(cls):
+        return cls.workflow.label
 
     @classmethod
     def chain_bindings(cls) -> list[binding.Binding]:
@@ -247,10 +321,36 @@ class AppendOnly(models.Model):
         raise TypeError("The audit trail is append-only")
 
 
-class AuditEntryQuerySet(AppendOnlyQuerySet):
+def content_type_of(model_or_obj) -> ContentType:
+    """The content type that rows about a record point at (its concrete model's), from Django's
+    cache: the one place a content type is looked up for a record."""
+    return ContentType.objects.get_for_model(model_or_obj)
+
+
+class AboutObjectQuerySet(models.QuerySet):
+    """Rows about an object through (``content_type``, ``object_id``), reached from the row by
+    ``object_path`` (empty: the row's own pair)."""
+
+    object_path = ""
+
+    def for_model(self, model):
+        """The rows about any object of ``model``."""
+        return self.filter(**{f"{self.object_path}content_type": content_type_of(model)})
+
     def for_object(self, obj):
-        ct = ContentType.objects.get_for_model(obj)
-        return self.filter(content_type=ct, object_id=obj.pk).order_by("seq")
+        """The rows about ``obj``."""
+        return self.filter(
+            **{
+                f"{self.object_path}content_type": content_type_of(obj),
+                f"{self.object_path}object_id": obj.pk,
+            }
+        )
+
+
+class AuditEntryQuerySet(AboutObjectQuerySet, AppendOnlyQuerySet):
+    def for_object(self, obj):
+        """The entries of ``obj``'s chain, in order."""
+        return super().for_object(obj).order_by("seq")
 
     def with_region_code(self):
         """Each entry with its region's code, which its hash covers, without a query per entry."""
@@ -269,6 +369,7 @@ class AuditEntry(AppendOnly):
     # on these, and none on the hash, so an append updates as few indexes as it can.
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, db_index=False)
     object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey()
     seq = models.PositiveIntegerField(_("序号"))
     workflow = models.CharField(_("流程"), max_length=64)
     action = models.CharField(_("操作"), max_length=64)
@@ -361,10 +462,13 @@ class SecurityEvent(models.Model):
     action = models.CharField(_("操作"), max_length=64)
     content_type = models.ForeignKey(ContentType, null=True, on_delete=models.SET_NULL)
     object_id = models.PositiveBigIntegerField(null=True)
+    record = GenericForeignKey()
     region = models.ForeignKey(
         Region, verbose_name=_("区划"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     reasons = models.JSONField(_("原因"), default=list)
+
+    objects = AboutObjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("拒绝记录")
@@ -377,11 +481,18 @@ class SecurityEvent(models.Model):
         )
 
 
+class NoticePeriodQuerySet(AboutObjectQuerySet):
+    def running(self):
+        """The notices not closed yet, running or suspended by an objection."""
+        return self.filter(closed_at__isnull=True)
+
+
 class NoticePeriod(models.Model):
     """A running public notice (公示) on a case. Open objections suspend it."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
+    case = GenericForeignKey()
     workflow = models.CharField(_("流程"), max_length=64)
     state = models.CharField(_("公示环节"), max_length=64)
     region = models.ForeignKey(
@@ -391,6 +502,8 @@ class NoticePeriod(models.Model):
     ends_at = models.DateTimeField(_("截止时间"))
     suspended_at = models.DateTimeField(_("中止时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    objects = NoticePeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("公示")
@@ -413,6 +526,14 @@ class NoticePeriod(models.Model):
         """Time left in the period; while suspended, the time that was left when it stopped."""
         now = now or clock.now()
         return self.ends_at - (self.suspended_at or now)
+
+
+class ObjectionQuerySet(AboutObjectQuerySet):
+    object_path = "notice__"
+
+    def open(self):
+        """The objections nobody has resolved yet."""
+        return self.filter(status=Objection.Status.OPEN)
 
 
 class Objection(models.Model):
@@ -440,6 +561,8 @@ class Objection(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+
+    objects = ObjectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("异议")

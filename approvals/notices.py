@@ -4,18 +4,15 @@ Entering a state that declares a ``Notice`` opens a period; leaving it closes th
 file an objection while the period runs: that suspends it. The level named by the notice resolves
 each objection through ``perform``: ``uphold_objection`` sends the case back, ``dismiss_objection``
 resumes the period for the time it had left once no objection is open. ``close_notice`` is taken by
-the system when the period has run out with nothing unresolved (``close_due_notices``).
+the system when the period has run out with nothing unresolved (``approvals.timers``).
 
 Filing, upholding and dismissing an objection are entries of the case's own audit chain, each
 carrying the objection's id, the objector's name and text and the contact masked: the contact in
 full stays on the ``Objection`` row, for the staff who may resolve it.
 """
 
-import dataclasses
 import datetime
-import logging
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,24 +21,17 @@ from roles.catalogue import READ_ONLY_ROLES
 from roles.jurisdiction import roles_held
 
 from . import audit, clock
-from .exceptions import ConflictError, TransitionNotAllowed
+from .exceptions import TransitionNotAllowed
 from .locking import ensure_unchanged, lock_fresh
 from .models import AuditEntry, NoticePeriod, Objection
-from .spec import CLOSE_NOTICE, DISMISS_OBJECTION, UPHOLD_OBJECTION
-
-logger = logging.getLogger(__name__)
+from .spec import DISMISS_OBJECTION, UPHOLD_OBJECTION
 
 PUBLIC_ROLE = "public"
 
 
 def running_notice(case) -> NoticePeriod | None:
     """The notice currently running (or suspended) on ``case``, if any."""
-    ct = ContentType.objects.get_for_model(case)
-    return (
-        NoticePeriod.objects.filter(content_type=ct, object_id=case.pk, closed_at__isnull=True)
-        .order_by("-opened_at")
-        .first()
-    )
+    return NoticePeriod.objects.for_object(case).running().order_by("-opened_at").first()
 
 
 def _describe(delta: datetime.timedelta) -> str:
@@ -60,7 +50,7 @@ def close_reasons(case, now) -> list[str]:
     if notice is None:
         return [_("没有正在进行的公示")]
     reasons = []
-    open_count = notice.objections.filter(status=Objection.Status.OPEN).count()
+    open_count = notice.objections.open().count()
     if open_count:
         reasons.append(_("有%(count)d条异议尚未处理，公示已中止") % {"count": open_count})
     elif notice.ends_at > now:
@@ -80,11 +70,7 @@ def resolution_reasons(case, data: dict, *, require_choice: bool = True) -> list
     Without ``require_choice`` it only asks whether any objection awaits a decision.
     """
     notice = running_notice(case)
-    open_ids = (
-        set(notice.objections.filter(status=Objection.Status.OPEN).values_list("pk", flat=True))
-        if notice
-        else set()
-    )
+    open_ids = set(notice.objections.open().values_list("pk", flat=True)) if notice else set()
     if not open_ids:
         return [_("当前公示没有待处理的异议")]
     if not require_choice:
@@ -118,9 +104,8 @@ def objections_of(case, viewer=None) -> list[Objection]:
     the entry that resolved it, from the trail) and ``shown_contact``: in full for a ``viewer``
     who may resolve it (the resolving level's role in the case's region), masked for everyone
     else."""
-    ct = ContentType.objects.get_for_model(case)
     objections = list(
-        Objection.objects.filter(notice__content_type=ct, notice__object_id=case.pk)
+        Objection.objects.for_object(case)
         .select_related("notice", "resolved_by")
         .order_by("filed_at", "pk")
     )
@@ -143,20 +128,6 @@ def objections_of(case, viewer=None) -> list[Objection]:
     return objections
 
 
-def has_open_objection(model):
-    """A condition on a queryset of ``model``: the case's running notice has an open objection."""
-    from django.db.models import Exists, OuterRef
-
-    return Exists(
-        Objection.objects.filter(
-            notice__content_type=ContentType.objects.get_for_model(model),
-            notice__object_id=OuterRef("pk"),
-            notice__closed_at__isnull=True,
-            status=Objection.Status.OPEN,
-        )
-    )
-
-
 def after_step(case, workflow, transition, from_state, to_state, ctx):
     """Open, close, suspend or resume notices for a step the engine has just taken."""
     now = ctx.now
@@ -165,15 +136,11 @@ def after_step(case, workflow, transition, from_state, to_state, ctx):
     if from_state == to_state:
         return
     if from_state and workflow.states[from_state].notice:
-        ct = ContentType.objects.get_for_model(case)
-        NoticePeriod.objects.filter(
-            content_type=ct, object_id=case.pk, closed_at__isnull=True
-        ).update(closed_at=now)
+        NoticePeriod.objects.for_object(case).running().update(closed_at=now)
     spec = workflow.states[to_state].notice
     if spec:
         NoticePeriod.objects.create(
-            content_type=ContentType.objects.get_for_model(case),
-            object_id=case.pk,
+            case=case,
             workflow=workflow.name,
             state=to_state,
             region_id=case.region_id,
@@ -189,7 +156,7 @@ def _resolve(case, ctx, upheld: bool):
     objection.resolved_at = ctx.now
     objection.resolved_by = ctx.user
     objection.save(update_fields=["status", "resolved_at", "resolved_by"])
-    still_open = notice.objections.filter(status=Objection.Status.OPEN).exists()
+    still_open = notice.objections.open().exists()
     if not upheld and not still_open and notice.suspended_at:
         notice.ends_at = ctx.now + notice.remaining()
         notice.suspended_at = None
@@ -230,41 +197,3 @@ def file_objection(case, *, name: str, text: str, contact: str = "") -> Objectio
         )
         fresh.save(update_fields=audit.HEAD_FIELDS)
     return objection
-
-
-@dataclasses.dataclass
-class CloseReport:
-    closed: int = 0
-    skipped: int = 0
-
-
-def close_due_notices() -> CloseReport:
-    """Close every notice whose period has run out with no objection open.
-
-    Idempotent, and safe to run twice at once: each case is closed under its row lock, and a
-    runner that finds the case already moved skips it.
-    """
-    from .engine import perform
-    from .registry import model_for
-    from .system import system_user
-
-    now = clock.now()
-    actor = system_user()
-    report = CloseReport()
-    due = NoticePeriod.objects.filter(
-        closed_at__isnull=True, suspended_at__isnull=True, ends_at__lte=now
-    ).order_by("ends_at", "pk")
-    for notice in due.iterator():
-        model = model_for(notice.workflow)
-        case = model._base_manager.select_related("region").filter(pk=notice.object_id).first()
-        if case is None or case.state != notice.state:
-            report.skipped += 1
-            continue
-        try:
-            perform(case, CLOSE_NOTICE, actor)
-        except (ConflictError, TransitionNotAllowed) as exc:
-            logger.info("Notice %s not closed: %s", notice.pk, exc)
-            report.skipped += 1
-        else:
-            report.closed += 1
-    return report

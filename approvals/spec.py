@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField
 
 SYSTEM_ROLE = "system"
 
@@ -216,8 +217,6 @@ class Workflow:
 
     def state_field(self, **kwargs):
         """The protected django-fsm-2 field a case model declares as ``state``."""
-        from django_fsm import FSMField
-
         return FSMField(
             _("状态"),
             default=self.initial,

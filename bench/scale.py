@@ -441,14 +441,14 @@ def _matched() -> dict[str, int]:
     """How many rows each measured page lists in all (its paginator's count)."""
     from django.contrib.auth import get_user_model
 
-    from approvals import queue_for
     from approvals.models import AuditEntry
+    from workflows.project_library.models import ProjectApplication
 
     users = {u.username: u for u in get_user_model().objects.all()}
     audit = AuditEntry.objects.filter(workflow="project_library")
     return {
-        "township reviewer": queue_for(users["reviewer"], "project_library").count(),
-        "county approver": queue_for(users["approver"], "project_library").count(),
+        "township reviewer": ProjectApplication.objects.awaiting(users["reviewer"]).count(),
+        "county approver": ProjectApplication.objects.awaiting(users["approver"]).count(),
         "auditor, county": audit.filter(region__code__startswith=COUNTY_CODE[:6]).count(),
         "auditor, one village": audit.filter(region__code__startswith=VILLAGE_CODE).count(),
     }

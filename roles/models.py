@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from guardian.shortcuts import assign_perm, remove_perm
 
 from .catalogue import Role, permission_codename
 
@@ -201,8 +202,6 @@ def sync_region_permission(user, role: str, region: Region) -> None:
     The engine checks RoleAssignment with its dates, so an expired assignment grants nothing even
     before this runs; the mirror is what ``user.has_perm("roles.act_as_…", region)`` answers.
     """
-    from guardian.shortcuts import assign_perm, remove_perm
-
     perm = f"roles.{permission_codename(role)}"
     in_force = (
         RoleAssignment.objects.valid_on().filter(user=user, role=role, region=region).exists()

@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from approvals import perform
-from approvals.notices import close_due_notices
+from approvals.timers import close_due_notices
 
 
 def to_review(case, people):

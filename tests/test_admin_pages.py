@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from approvals.models import AuditEntry
-from approvals.notices import close_due_notices, file_objection, running_notice
+from approvals.notices import file_objection, running_notice
+from approvals.timers import close_due_notices
 from tests.factories import ProjectApplicationFactory
 from tests.helpers import objections_table
 from workflows.project_library.demo import MEETING, advance

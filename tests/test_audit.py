@@ -4,6 +4,7 @@ import itertools
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
+from django.db.models import ProtectedError
 
 from approvals.database_roles import append_only_tables
 from approvals.models import AuditEntry, Checkpoint
@@ -74,6 +75,16 @@ def test_an_edited_entry_is_caught(trail):
     code, out = verify()
     assert code == 1
     assert f"toy.toycase#{trail.pk} entry 2 (id {entry.pk}): content was changed" in out
+
+
+def test_a_case_with_a_trail_cannot_be_deleted(trail):
+    """Django would delete a generic relation's rows with their object: the trail refuses."""
+    with pytest.raises(ProtectedError):
+        trail.delete()
+    with pytest.raises(ProtectedError):
+        ToyCase.objects.filter(pk=trail.pk).delete()
+    assert ToyCase.objects.filter(pk=trail.pk).exists()
+    assert list(trail.audit_entries.values_list("seq", flat=True)) == [1, 2, 3]
 
 
 def test_a_deleted_entry_is_caught(trail):

@@ -24,7 +24,8 @@ from django.utils import timezone
 from admin_site.demo import PASSWORD, build_county
 from approvals import clock
 from approvals.models import Policy
-from approvals.notices import close_due_notices, running_notice
+from approvals.notices import running_notice
+from approvals.timers import close_due_notices
 from tests.conftest import ON_POSTGRES
 from tests.factories import IdentificationCaseFactory
 from tests.household_setup import family
@@ -167,7 +168,7 @@ def ending_yesterday(workflow, road, until, region):
 def at_county_review(village, people, name):
     """A complete project brought to county review through the engine."""
     workflow = ProjectApplication.workflow
-    with ending_yesterday(workflow, project_demo.ROUTE, "county_review", village):
+    with ending_yesterday(workflow, project_demo.ROAD, "county_review", village):
         project = project_demo.new_project(village, people.cadre, name)
         project_demo.advance(project, people, "county_review")
     assert project.state == "county_review"

@@ -5,7 +5,8 @@ import pytest
 from approvals import audit, perform
 from approvals.exceptions import ConflictError, TransitionNotAllowed
 from approvals.models import AuditEntry, NoticePeriod, Objection
-from approvals.notices import close_due_notices, file_objection
+from approvals.notices import file_objection
+from approvals.timers import close_due_notices
 from tests.factories import RoleAssignmentFactory, ToyCaseFactory
 from tests.helpers import race, to_notice, to_review
 from tests.toy.models import ToyCase

@@ -11,10 +11,11 @@ from django.utils import timezone
 from approvals import audit, available_actions, perform, queue_for
 from approvals.exceptions import PermissionDenied, TransitionNotAllowed
 from approvals.models import AuditEntry, NoticePeriod, Objection, mask_contact
-from approvals.notices import close_due_notices, file_objection, running_notice
+from approvals.notices import file_objection, running_notice
 from approvals.system import system_user
+from approvals.timers import close_due_notices
 from tests.factories import PolicyFactory, ToyCaseFactory
-from tests.helpers import after_notice, resolve, to_notice
+from tests.helpers import after_notice, resolve, to_notice, to_review
 from tests.toy.models import ToyCase
 
 
@@ -183,6 +184,16 @@ def test_cases_with_open_objections_wait_in_the_resolvers_queue(noticed, people)
     actions = {a.name: a for a in available_actions(noticed, people.reviewer)}
     assert actions["dismiss_objection"].allowed and actions["uphold_objection"].allowed
     assert not actions["close_notice"].allowed
+
+
+def test_each_procedures_queue_is_the_queryset_its_page_counts(noticed, county, people):
+    """The queue page counts and pages ``awaiting``; ``queue_for`` lists the same cases."""
+    waiting = to_review(ToyCaseFactory(region=county.v11, creator=people.cadre), people)
+    file_objection(noticed, name="赵六", text="有异议")
+    for user in (people.reviewer, people.cadre, people.auditor):
+        queued = list(queue_for(user, "toy"))
+        assert list(ToyCase.objects.awaiting(user).order_by("state_since", "pk")) == queued
+    assert list(queue_for(people.reviewer)) == [noticed, waiting]
 
 
 def test_two_objections_both_need_a_decision_before_the_period_resumes(noticed, people):

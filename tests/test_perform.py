@@ -46,6 +46,14 @@ def test_an_action_from_the_wrong_state_is_refused_with_its_reason(case, people)
     assert (event.kind, event.user, event.action) == ("not_allowed", people.reviewer, "approve")
 
 
+def test_a_refusal_is_found_among_the_security_events_of_its_case(case, county, people):
+    other = ToyCaseFactory(region=county.v11, creator=people.cadre)
+    with pytest.raises(PermissionDenied):
+        perform(case, "approve", people.outsider)
+    assert [e.action for e in SecurityEvent.objects.for_object(case)] == ["approve"]
+    assert not SecurityEvent.objects.for_object(other).exists()
+
+
 def test_an_unknown_action_is_refused(case, people):
     with pytest.raises(TransitionNotAllowed):
         perform(case, "launch_rocket", people.cadre)

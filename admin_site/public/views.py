@@ -171,7 +171,7 @@ def _picker(region: Region | None) -> dict:
 def board(request):
     """The notices running now, soonest to end first, in the chosen region (all by default)."""
     region = _chosen_region(request.GET.get("region"))
-    notices = NoticePeriod.objects.filter(closed_at__isnull=True).order_by("ends_at", "pk")
+    notices = NoticePeriod.objects.running().order_by("ends_at", "pk")
     if region is not None:
         notices = notices.filter(region__code__startswith=region.prefix)
     page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -189,7 +189,7 @@ def board(request):
 
 def _open_notice(notice_id: int):
     """The running notice and its case, or 404 when the notice is closed or unknown."""
-    notice = NoticePeriod.objects.filter(pk=notice_id, closed_at__isnull=True).first()
+    notice = NoticePeriod.objects.running().filter(pk=notice_id).first()
     if notice is None:
         raise Http404(_("没有这条正在进行的公示"))
     try:

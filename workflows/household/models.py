@@ -29,6 +29,7 @@ from .choices import (
     StudentStatus,
 )
 from .spec import EXIT, IDENTIFICATION
+from .standards import exit_assessment
 
 
 class Household(ChainedRecord):
@@ -304,6 +305,10 @@ class HouseholdCase(WorkflowCase):
     def __str__(self):
         return f"{self.household} {self.year}"
 
+    def poverty_line(self):
+        """The poverty line the case is assessed against: its year's, in its region."""
+        return PovertyLine.for_region(self.year, self.region.code)
+
     def save(self, *args, **kwargs):
         if self._state.adding and self.region_id is None:
             self.region = self.household.region
@@ -354,8 +359,6 @@ class ExitCase(MeetingRecord, HouseholdCase):
 
     def assessment(self):
         """The pre-exit class (A/B/C) on today's data, with every gap that keeps it from A."""
-        from .standards import exit_assessment
-
         return exit_assessment(self)
 
 

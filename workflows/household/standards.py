@@ -29,10 +29,8 @@ def _switched_on(case, key: str, code: str) -> bool:
 
 def _year_data(case):
     """The line, income and guarantee check for the case's year, and what is missing of them."""
-    from .models import PovertyLine
-
     household, year = case.household, case.year
-    line = PovertyLine.for_region(year, case.region.code)
+    line = case.poverty_line()
     income = household.incomes.filter(year=year).first()
     check = household.guarantees.filter(year=year).first()
     missing = []

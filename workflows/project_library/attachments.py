@@ -23,10 +23,7 @@ def attachment_acceptable(project, ctx):
 
 
 def create_attachment(project, ctx):
-    from .models import ProjectAttachment  # the models module imports the procedure, and so this
-
-    ProjectAttachment.objects.create(
-        project=project,
+    project.attachments.create(
         kind=ctx.data["kind"],
         name=str(ctx.data.get("upload_name", ""))[:200],
         file=ctx.data["upload_path"],

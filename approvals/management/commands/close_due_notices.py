@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from approvals.notices import close_due_notices
+from approvals.timers import close_due_notices
 
 
 class Command(BaseCommand):
