@@ -7,6 +7,7 @@ import pytest
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 
 from approvals import checks as spec_checks
 from approvals.spec import Input, Notice, State, Transition, Workflow
@@ -114,5 +115,5 @@ def test_manage_py_check_runs_them_over_every_registered_procedure(monkeypatch):
         spec_checks, "workflow_models", lambda: {"bad": types.SimpleNamespace(workflow=bad)}
     )
     assert "approvals.E001" in [e.id for e in checks.run_checks()]
-    with pytest.raises(Exception, match="approvals.E001"):
+    with pytest.raises(SystemCheckError, match=r"approvals\.E001"):
         call_command("check")
