@@ -137,6 +137,9 @@ class Fixed:
     related: tuple[str, ...] = ()
     reason: str = _("%(fields)s已经审批，不能直接修改")
 
+    def __post_init__(self):
+        _refuse_text_for_tuples(self, "fields", "related")
+
 
 @dataclasses.dataclass(frozen=True)
 class State:
@@ -171,6 +174,8 @@ class Transition:
     branch); ``target=None`` records an action that leaves the state as it is. With
     ``signoff=True`` every role in ``roles`` must confirm, each by a different person, before the
     case moves; earlier confirmations are audit entries that leave the state as it is.
+    ``resolves_objection`` marks the engine's own objection resolutions (see ``Notice``); ``kind``
+    says what the action is, so that pages need not know action names.
     """
 
     name: str

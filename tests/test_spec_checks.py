@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from approvals import checks as spec_checks
-from approvals.spec import Input, Notice, State, Transition, Workflow
+from approvals.spec import Fixed, Input, Notice, State, Transition, Workflow
 
 
 def workflow(states=None, transitions=None, label="测试流程"):
@@ -37,6 +37,8 @@ def test_a_string_where_a_tuple_belongs_is_refused_when_built():
         Transition("approve", "审批", "review", "done", ("county_office",))
     with pytest.raises(ImproperlyConfigured, match="resolver_roles must be a tuple"):
         Notice(close_to="done", resolver_roles="township_reviewer", upheld_to="draft")
+    with pytest.raises(ImproperlyConfigured, match="fields must be a tuple"):
+        Fixed(fields="total_funds")
 
 
 def test_a_string_slipped_in_afterwards_is_caught_by_the_check():
