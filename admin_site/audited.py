@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from approvals import edits
+from approvals.decisions import may_edit
 from approvals.diffs import ADDED, CHANGED, DELETED
 from approvals.exceptions import ConflictError, TransitionNotAllowed
 
@@ -27,7 +28,7 @@ def edit_refusals(request, obj) -> list[str]:
     asked = request.__dict__.setdefault("_jingzhun_edit_refusals", {})
     key = (type(obj), obj.pk)
     if key not in asked:
-        asked[key] = edits.refusals(obj, request.user)
+        asked[key] = may_edit(obj, request.user).reasons
     return asked[key]
 
 
@@ -56,6 +57,7 @@ class AuditedEdits:
             entry = edits.record_edit(
                 form.instance, request.user, changed_fields(form), row_edits(formsets)
             )
+        # A permission refused is the admin's 403; what the record refuses is said on the page.
         except (TransitionNotAllowed, ConflictError) as exc:
             transaction.set_rollback(True)
             request._jingzhun_edit = REFUSED

@@ -14,30 +14,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals import available_actions, open_case, perform, typed_input
+from approvals.decisions import may_open, may_read
 from approvals.diffs import parent_link
-from approvals.exceptions import ConflictError, TransitionNotAllowed
-from approvals.exceptions import PermissionDenied as ActionDenied
+from approvals.exceptions import Refusal
 from approvals.models import Objection
 from approvals.notices import objections_of, running_notice
 
 from . import files
 from .audited import AuditedEdits, edit_refusals
-from .request_scope import is_read_only, write_roles
+from .request_scope import is_read_only, request_jurisdiction, write_roles
 from .scoped_admin import ScopedAdmin
 from .timeline import action_label, timeline
 from .uploads import refused_uploads
 
 
-def action_inputs(workflow, action: str, request) -> dict:
+def action_inputs(case, action: str, request) -> dict:
     """The values entered with an action, as the action's data: text in normal form, an
-    objection's id only when it can be one, and files themselves for the engine to check."""
+    objection's id only when it can be one, and files themselves for the engine to check. The
+    inputs are those of the action out of the case's current state."""
     data = {}
     objection = typed_input.whole_number(
         request.POST.get("objection", ""), *typed_input.column_range(Objection._meta.pk)
     )
     if objection is not None:
         data["objection"] = objection
-    transition = next((t for t in workflow.transitions if t.name == action), None)
+    transition = case.workflow.transition(action, case.state)
     for field in transition.inputs if transition else ():
         if field.kind == "checkbox":
             data[field.name] = request.POST.get(field.name) == "on"
@@ -50,10 +51,6 @@ def action_inputs(workflow, action: str, request) -> dict:
             typed = request.POST.get(field.name, "")
             data[field.name] = typed_input.prose(typed, multiline=field.kind == "textarea")
     return data
-
-
-def _inputs_by_action(workflow) -> dict:
-    return {t.name: t.inputs for t in workflow.transitions if t.inputs}
 
 
 class CaseAdmin(AuditedEdits, ScopedAdmin):
@@ -87,7 +84,13 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
         return self.model.workflow.creators()
 
     def has_add_permission(self, request):
-        return getattr(self, "addable", True) and self.may_write(request)
+        if not getattr(self, "addable", True):
+            return False
+        return bool(may_open(self.model, request.user, jurisdiction=request_jurisdiction(request)))
+
+    def has_view_permission(self, request, obj=None):
+        jurisdiction = request_jurisdiction(request)
+        return bool(may_read(obj or self.model, request.user, jurisdiction=jurisdiction))
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
@@ -129,8 +132,8 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
                 {"name": s.name, "label": s.label, "current": s.name == case.state}
                 for s in case.workflow.states.values()
             ],
+            # Someone who only reads is offered no actions (the engine refuses them all).
             "actions": [] if is_read_only(request) else available_actions(case, request.user),
-            "inputs": _inputs_by_action(case.workflow),
             "notice": notice,
             "notice_left": notice and notice.remaining(timezone.now()),
             "objections": objections_of(case, request.user),
@@ -149,19 +152,23 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
     def act_view(self, request, object_id):
         """Take one action on the case through the engine and come back to its page."""
         case = self.get_object(request, object_id)  # outside the jurisdiction: 404 first
-        if request.method != "POST" or is_read_only(request):
+        if request.method != "POST":
             raise PermissionDenied
         action = request.POST.get("action", "")
-        data = action_inputs(case.workflow, action, request)
+        data = action_inputs(case, action, request)
+        from_state = case.state
         try:
             perform(case, action, request.user, comment=request.POST.get("comment", ""), data=data)
-        except (ActionDenied, TransitionNotAllowed, ConflictError) as exc:
+        except Refusal as exc:
             for reason in exc.reasons:
                 messages.error(request, reason)
         else:
             messages.success(
                 request,
                 _("已办理“%(action)s”，当前状态：%(state)s")
-                % {"action": action_label(case.workflow, action), "state": case.state_label},
+                % {
+                    "action": action_label(case.workflow, action, from_state),
+                    "state": case.state_label,
+                },
             )
         return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", case.pk)

@@ -20,13 +20,14 @@ from approvals import audit, typed_input
 from approvals.models import AuditEntry, SecurityEvent, WorkflowCase
 from approvals.notices import objections_of
 from approvals.registry import workflow_models
+from approvals.spec import ENGINE_ACTION_LABELS
 from roles.models import Region
 
 from .context import may_inspect
 from .exports import CsvRows
 from .filters import RegionFilterField
 from .request_scope import in_read_scope, read_prefixes, readable
-from .timeline import ENGINE_ACTIONS, ROLE_LABELS, action_label, timeline
+from .timeline import ROLE_LABELS, action_label, timeline
 from .typed_fields import CodeField
 
 PAGE_SIZE = 50
@@ -62,7 +63,10 @@ class AuditSearch(forms.Form):
         self.fields["workflow"].choices = [("", _("全部")), *_chain_labels().items()]
         self.fields["role"].choices = [("", _("全部")), *ROLE_LABELS.items()]
         workflows = [model.workflow for model in workflow_models().values()]
-        actions = {**ENGINE_ACTIONS, **{t.name: t.label for w in workflows for t in w.transitions}}
+        actions = {
+            **ENGINE_ACTION_LABELS,
+            **{t.name: t.label for w in workflows for t in w.transitions},
+        }
         states = {s.name: s.label for w in workflows for s in w.states.values()}
         self.fields["action"].choices = [("", _("全部")), *actions.items()]
         self.fields["state"].choices = [("", _("全部")), *states.items()]
@@ -109,7 +113,7 @@ def _labels(entry, models):
         return action_label(None, entry.action), entry.from_state, entry.to_state
     workflow = model.workflow
     return (
-        action_label(workflow, entry.action),
+        action_label(workflow, entry.action, entry.from_state),
         workflow.state_label(entry.from_state) if entry.from_state else "",
         workflow.state_label(entry.to_state),
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from approvals import perform_bulk
 from approvals.registry import workflow_models
+from approvals.spec import ActionKind
 
 from .filters import RegionFilterField
 from .request_scope import request_jurisdiction, write_roles
@@ -78,6 +79,11 @@ def _row(case, today):
     }
 
 
+# What may be taken on many cases at once: steps and sign-offs. Objections are resolved one by
+# one on the case page, each with its own reasoning; the timer's actions are its own.
+BULK_KINDS = {ActionKind.STEP, ActionKind.SIGNOFF}
+
+
 def _bulk_actions(workflow, request):
     """Actions the user could take on some case of this procedure (each case is checked again)."""
     mine = set(write_roles(request))
@@ -85,13 +91,9 @@ def _bulk_actions(workflow, request):
         dict.fromkeys(
             (t.name, str(t.label))
             for t in workflow.transitions
-            if mine & set(t.roles) and not t.system_only and t.name not in BULK_EXCLUDED
+            if mine & set(t.roles) and t.kind in BULK_KINDS
         )
     )
-
-
-# Objections are resolved one by one on the case page, each with its own reasoning.
-BULK_EXCLUDED = {"uphold_objection", "dismiss_objection"}
 
 
 def queue_view(request):

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from approvals.exceptions import Reason
 from approvals.models import SecurityEvent
 from roles.jurisdiction import jurisdiction_of
 
@@ -20,6 +21,7 @@ from .typed_fields import TypedInputAdmin
 
 # Requests that only read.
 READING_METHODS = {"GET", "HEAD", "OPTIONS"}
+AUDITORS_ONLY_READ = Reason("auditors_only_read", _("审计角色只能查看，不能修改"))
 
 
 class RoleLoginForm(AuthenticationForm):
@@ -82,7 +84,7 @@ class JingzhunAdminSite(admin.AdminSite):
                 and only_audits(request)
             ):
                 _record_write_refused(request)
-                raise PermissionDenied(_("审计角色只能查看，不能修改"))
+                raise PermissionDenied(str(AUDITORS_ONLY_READ))
             return wrapped(request, *args, **kwargs)
 
         return read_only_for_auditors
@@ -108,5 +110,6 @@ def _record_write_refused(request) -> None:
         kind=SecurityEvent.Kind.PERMISSION,
         workflow="admin",
         action=(match.url_name if match and match.url_name else request.path)[:64],
-        reasons=[str(_("审计角色只能查看，不能修改"))],
+        reasons=[str(AUDITORS_ONLY_READ)],
+        reason_records=[AUDITORS_ONLY_READ.as_record()],
     )

@@ -16,18 +16,12 @@ from django.utils.translation import gettext_lazy
 from approvals import evidence
 from approvals.diffs import ADDED, CHANGED, DELETED
 from approvals.models import AuditEntry, WorkflowCase
+from approvals.spec import ENGINE_ACTION_LABELS, PUBLIC_ROLE, PUBLIC_ROLE_LABEL
 from roles.catalogue import Role
 
 from . import files
 
-# What the engine itself writes to a trail besides a procedure's own actions.
-ENGINE_ACTIONS = {
-    "create": gettext_lazy("新建"),
-    "edit": gettext_lazy("修改记录"),
-    "start_chain": gettext_lazy("建立审计链条（已有数据）"),
-    "file_objection": gettext_lazy("提出异议"),
-}
-ROLE_LABELS = {**dict(Role.choices), "public": gettext_lazy("公众")}
+ROLE_LABELS = {**dict(Role.choices), PUBLIC_ROLE: PUBLIC_ROLE_LABEL}
 OPERATIONS = {
     ADDED: gettext_lazy("新增"),
     CHANGED: gettext_lazy("修改"),
@@ -36,11 +30,12 @@ OPERATIONS = {
 EMPTY = "—"
 
 
-def action_label(workflow, name: str) -> str:
-    """An action's label; ``workflow`` is None for a record that runs no procedure."""
-    label = ENGINE_ACTIONS.get(name)
+def action_label(workflow, name: str, source: str | None = None) -> str:
+    """The label of action ``name`` (taken from state ``source``, when known); ``workflow`` is
+    None for a record that runs no procedure."""
+    label = ENGINE_ACTION_LABELS.get(name)
     if label is None and workflow is not None:
-        label = workflow.action_label(name)
+        label = workflow.action_label(name, source)
     return str(label or name)
 
 
@@ -134,7 +129,7 @@ def timeline(record):
         rows.append(
             {
                 "entry": entry,
-                "action": action_label(workflow, entry.action),
+                "action": action_label(workflow, entry.action, entry.from_state),
                 "role": ROLE_LABELS.get(entry.actor_role, entry.actor_role),
                 "from_state": state(entry.from_state),
                 "to_state": state(entry.to_state),

@@ -18,6 +18,9 @@ PUBLIC = {
     "open_case": "approvals.engine",
     "record_edit": "approvals.edits",
     "create_record": "approvals.edits",
+    "may_open": "approvals.decisions",
+    "may_edit": "approvals.decisions",
+    "may_read": "approvals.decisions",
 }
 
 

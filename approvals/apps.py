@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.conf import settings
+from django.core import checks
 from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,9 @@ class ApprovalsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from .checks import check_workflows  # it imports models: not before the apps are loaded
+
+        checks.register(check_workflows)
         # Only the timers' account bears its name, however a user is saved.
         pre_save.connect(
             refuse_reserved_username,

@@ -15,22 +15,16 @@ from collections.abc import Iterable
 
 from django.apps import apps
 from django.db import models, transaction
-from django.utils.translation import gettext as _
-
-from roles.catalogue import READ_ONLY_ROLES
-from roles.jurisdiction import roles_held
+from django.utils.translation import gettext_lazy as _
 
 from . import audit, clock, diffs, statements
-from .engine import CREATE, DENIALS, record_denial
-from .exceptions import ConflictError, PermissionDenied, TransitionNotAllowed
+from .decisions import may_edit
+from .engine import CHANGED_MEANWHILE, record_denial
+from .exceptions import ConflictError, Reason, Refusal, TransitionNotAllowed
 from .locking import ensure_unchanged, lock_fresh
 from .models import AuditEntry, ChainedRecord, WorkflowCase
-from .notices import running_notice
-from .spec import SYSTEM_ROLE
+from .spec import CREATE, EDIT, START_CHAIN, SYSTEM_ROLE
 from .system import system_user
-
-EDIT = "edit"
-START_CHAIN = "start_chain"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,26 +38,6 @@ class RowEdit:
 
 def _state(record) -> str:
     return getattr(record, "state", "")
-
-
-def _authorise(record, user) -> str:
-    """The role ``user`` edits ``record`` as; raises if they may not edit it now."""
-    rule = record.edit_rule()
-    held = roles_held(user, record.region, [r for r in rule.roles if r not in READ_ONLY_ROLES])
-    if not held:
-        raise PermissionDenied([rule.refusal])
-    if record.pk is not None and running_notice(record):
-        raise TransitionNotAllowed([_("公示期间不能修改记录")])
-    return held[0]
-
-
-def refusals(record, user) -> list[str]:
-    """Why ``user`` may not edit ``record`` now; empty when they may."""
-    try:
-        _authorise(record, user)
-    except (PermissionDenied, TransitionNotAllowed) as exc:
-        return exc.reasons
-    return []
 
 
 def _lock(record):
@@ -111,7 +85,9 @@ def _apply_row(record, edit: RowEdit) -> tuple[dict | None, str]:
         .first()
     )
     if old is None:
-        raise ConflictError(_("相关记录已被他人修改或删除，请刷新后重试"))
+        raise ConflictError(
+            Reason("row_changed_meanwhile", _("相关记录已被他人修改或删除，请刷新后重试"))
+        )
     if edit.op == diffs.DELETED:
         entry = diffs.related_row(old, edit.op, diffs.changes(old, None, fields))
         old.delete()
@@ -127,14 +103,14 @@ def _refuse_fixed(record, fixed, changed: list[dict], related: list[tuple[dict, 
         return
     meta = type(record)._meta
     labels = [
-        str(meta.get_field(c["field"]).verbose_name) for c in changed if c["field"] in fixed.fields
+        meta.get_field(c["field"]).verbose_name for c in changed if c["field"] in fixed.fields
     ]
     for row, accessor in related:
-        label = str(apps.get_model(row["model"])._meta.verbose_name)
-        if accessor in fixed.related and label not in labels:
+        label = apps.get_model(row["model"])._meta.verbose_name
+        if accessor in fixed.related and str(label) not in map(str, labels):
             labels.append(label)
     if labels:
-        raise TransitionNotAllowed([str(fixed.reason) % {"fields": "、".join(labels)}])
+        raise TransitionNotAllowed([Reason("fixed_figures", fixed.reason, fields=labels)])
 
 
 def record_edit(
@@ -150,7 +126,7 @@ def record_edit(
     try:
         with transaction.atomic():
             fresh = _lock(record)
-            role = _authorise(fresh, user)
+            role = may_edit(fresh, user).enforce().role
             own = _own_fields(record, fields)
             changed = diffs.changes(fresh, record, own)
             for change in changed:
@@ -173,7 +149,7 @@ def record_edit(
                 now=clock.now(),
             )
             _save(fresh, [c["field"] for c in changed], entry)
-    except DENIALS as exc:
+    except Refusal as exc:
         record_denial(record, EDIT, user, exc)
         raise
     for name in audit.HEAD_FIELDS:
@@ -187,7 +163,7 @@ def _save(fresh, names: list[str], entry: AuditEntry) -> None:
     if isinstance(fresh, WorkflowCase):
         # The state-conditioned UPDATE: it cannot overwrite a state it did not read.
         if not statements.move_and_record(fresh, fresh.state, names, entry):
-            raise ConflictError(_("该记录已被他人处理，请刷新后重试"))
+            raise ConflictError(CHANGED_MEANWHILE)
         return
     fresh.save(update_fields=names)
     entry.save(force_insert=True)
@@ -205,8 +181,8 @@ def create_record(
     """Save a new record with its related rows, as someone its ``edit_rule()`` lets edit it;
     the first entry of its chain holds every value it was created with."""
     try:
-        role = _authorise(record, user)
-    except DENIALS as exc:
+        role = may_edit(record, user).enforce().role
+    except Refusal as exc:
         record_denial(record, CREATE, user, exc)
         raise
     with transaction.atomic():

@@ -16,22 +16,25 @@ from collections.abc import Iterable, Iterator
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from roles.catalogue import READ_ONLY_ROLES, Role
+from roles.catalogue import READ_ONLY_ROLES
 from roles.jurisdiction import jurisdiction_of, roles_held
 
 from . import audit, clock, evidence, notices, statements, typed_input
 from .binding import POLICY_KEY
-from .exceptions import ConflictError, PermissionDenied, TransitionNotAllowed
+from .decisions import may_open, role_labels
+from .exceptions import ConflictError, PermissionDenied, Reason, Refusal, TransitionNotAllowed
 from .locking import ensure_unchanged, lock_fresh
 from .models import AuditEntry, SecurityEvent, WorkflowCase
 from .registry import model_for, workflow_models
 from .spec import (
     CLOSE_NOTICE,
-    DISMISS_OBJECTION,
+    CREATE,
     SYSTEM_ROLE,
-    UPHOLD_OBJECTION,
     ActionContext,
+    ActionKind,
+    Input,
     Transition,
     Workflow,
 )
@@ -39,19 +42,26 @@ from .system import is_system_user
 
 logger = logging.getLogger(__name__)
 
-CREATE = "create"
-DENIALS = (PermissionDenied, TransitionNotAllowed, ConflictError)
+CHANGED_MEANWHILE = Reason("changed_meanwhile", gettext_lazy("该记录已被他人处理，请刷新后重试"))
 
 
 @dataclasses.dataclass(frozen=True)
 class Action:
-    """An action as a user sees it now: allowed, or not with the reasons why."""
+    """An action as a user sees it now: allowed, or not with the reasons why; what kind of
+    action it is (``spec.ActionKind``) and the values a person enters with it."""
 
     name: str
     label: str
     allowed: bool
     reasons: list[str]
     comment_required: bool = False
+    kind: str = ActionKind.STEP
+    inputs: tuple[Input, ...] = ()
+
+    @property
+    def resolves_objection(self) -> bool:
+        """Taken on one objection at a time, from that objection's row."""
+        return self.kind == ActionKind.RESOLUTION
 
 
 @dataclasses.dataclass
@@ -75,22 +85,22 @@ def workflow_of(obj) -> Workflow:
     return workflow
 
 
-def role_labels(roles: Iterable[str]) -> str:
-    return "、".join(str(Role(r).label) if r in Role.values else r for r in roles)
-
-
 def _acting_roles(transition: Transition) -> list[str]:
     return [r for r in transition.roles if r not in READ_ONLY_ROLES and r != SYSTEM_ROLE]
 
 
-def _permission_reason(obj, transition: Transition) -> str:
+def _permission_reason(obj, transition: Transition) -> Reason:
     if transition.system_only:
-        return _("“%(action)s”由系统自动执行") % {"action": transition.label}
-    return _("您在%(region)s没有“%(roles)s”角色，不能执行“%(action)s”") % {
-        "region": obj.region.name,
-        "roles": role_labels(_acting_roles(transition)),
-        "action": transition.label,
-    }
+        return Reason(
+            "timer_only", gettext_lazy("“%(action)s”由系统自动执行"), action=transition.label
+        )
+    return Reason(
+        "no_role",
+        gettext_lazy("您在%(region)s没有“%(roles)s”角色，不能执行“%(action)s”"),
+        region=obj.region.name,
+        roles=role_labels(_acting_roles(transition)),
+        action=transition.label,
+    )
 
 
 def _candidate_roles(workflow: Workflow, action: str, user) -> tuple[list, bool]:
@@ -110,8 +120,12 @@ def _candidate_roles(workflow: Workflow, action: str, user) -> tuple[list, bool]
     return list(dict.fromkeys(r for t in named for r in _acting_roles(t))), False
 
 
-def _permission_reason_for(workflow: Workflow, action: str) -> str:
-    return _("您没有执行“%(action)s”的权限") % {"action": workflow.action_label(action)}
+def _permission_reason_for(workflow: Workflow, action: str) -> Reason:
+    return Reason(
+        "not_signed_in",
+        gettext_lazy("您没有执行“%(action)s”的权限"),
+        action=workflow.action_label(action),
+    )
 
 
 def _authorise(obj, transition: Transition | None, held: list[str], workflow, action) -> list:
@@ -137,12 +151,22 @@ def _as_logged(action) -> str:
 def _not_available(workflow: Workflow, action: str, state: str | None) -> TransitionNotAllowed:
     if state is None:
         return TransitionNotAllowed(
-            [_("没有“%(action)s”这项操作") % {"action": _as_logged(action)}]
+            [
+                Reason(
+                    "unknown_action",
+                    gettext_lazy("没有“%(action)s”这项操作"),
+                    action=_as_logged(action),
+                )
+            ]
         )
     return TransitionNotAllowed(
         [
-            _("当前状态“%(state)s”不能执行“%(action)s”")
-            % {"state": workflow.state_label(state), "action": workflow.action_label(action)}
+            Reason(
+                "wrong_state",
+                gettext_lazy("当前状态“%(state)s”不能执行“%(action)s”"),
+                state=workflow.state_label(state),
+                action=workflow.action_label(action),
+            )
         ]
     )
 
@@ -165,41 +189,56 @@ def _signoff_role(case, transition: Transition, user, held: list[str]) -> tuple[
     if user.pk in signed.values():
         raise TransitionNotAllowed(
             [
-                _("您已确认过，还需由%(roles)s确认")
-                % {"roles": role_labels(r for r in transition.roles if r not in signed)}
+                Reason(
+                    "signed_already",
+                    gettext_lazy("您已确认过，还需由%(roles)s确认"),
+                    roles=role_labels(r for r in transition.roles if r not in signed),
+                )
             ]
         )
     unsigned = [r for r in held if r not in signed]
     if not unsigned:
-        raise TransitionNotAllowed([_("您所持角色已由他人确认")])
+        raise TransitionNotAllowed(
+            [Reason("signed_by_others", gettext_lazy("您所持角色已由他人确认"))]
+        )
     role = unsigned[0]
     waiting = [r for r in transition.roles if r not in signed and r != role]
     return role, waiting
 
 
-def _reasons(case, transition: Transition, ctx: ActionContext, *, check_input: bool) -> list[str]:
-    """Every reason the transition is refused now; empty when it may go ahead."""
-    reasons: list[str] = []
+def _reasons(case, transition: Transition, ctx: ActionContext, *, check_input: bool) -> list:
+    """Every reason (``Reason``) the transition is refused now; empty when it may go ahead."""
+    reasons: list = []
     if check_input and transition.comment_required and not ctx.comment:
-        reasons.append(_("“%(action)s”必须填写意见") % {"action": transition.label})
+        reasons.append(
+            Reason(
+                "comment_required",
+                gettext_lazy("“%(action)s”必须填写意见"),
+                action=transition.label,
+            )
+        )
     if transition.name == CLOSE_NOTICE:
         reasons += notices.close_reasons(case, ctx.now)
-    elif transition.name in (UPHOLD_OBJECTION, DISMISS_OBJECTION):
+    elif transition.kind == ActionKind.RESOLUTION:
         reasons += notices.resolution_reasons(case, ctx.data, require_choice=check_input)
     for guard in transition.guards:
         if check_input or not getattr(guard, "reads_inputs", False):
-            reasons += [str(r) for r in guard(case, ctx)]
-    return [str(r) for r in reasons]
+            reasons += guard(case, ctx)
+    return [Reason.of(r) for r in reasons]
 
 
-def record_denial(obj, action: str, user, exc: Exception) -> None:
+SECURITY_KINDS = {
+    PermissionDenied: SecurityEvent.Kind.PERMISSION,
+    TransitionNotAllowed: SecurityEvent.Kind.NOT_ALLOWED,
+    ConflictError: SecurityEvent.Kind.CONFLICT,
+}
+
+
+def record_denial(obj, action: str, user, exc: Refusal) -> None:
     """Write a refused attempt on ``obj`` (a ``ChainedRecord``) to the security log, under the
-    name its chain's entries carry."""
-    kind = {
-        PermissionDenied: SecurityEvent.Kind.PERMISSION,
-        TransitionNotAllowed: SecurityEvent.Kind.NOT_ALLOWED,
-        ConflictError: SecurityEvent.Kind.CONFLICT,
-    }[type(exc)]
+    name its chain's entries carry: its reasons as the person read them, and as codes to be read
+    in any language."""
+    kind = next(k for cls, k in SECURITY_KINDS.items() if isinstance(exc, cls))
     SecurityEvent.objects.create(
         user=user if getattr(user, "pk", None) else None,
         kind=kind,
@@ -208,6 +247,7 @@ def record_denial(obj, action: str, user, exc: Exception) -> None:
         record=obj,
         region_id=obj.region_id,
         reasons=exc.reasons,
+        reason_records=[r.as_record() for r in exc.details],
     )
 
 
@@ -238,7 +278,7 @@ def perform(obj, action: str, user, comment: str = "", data: dict | None = None)
             )
     except BaseException as exc:
         evidence.discard(kept)
-        if isinstance(exc, DENIALS):
+        if isinstance(exc, Refusal):
             record_denial(obj, action, user, exc)
         raise
     _sync_caller_copy(obj, fresh, saved)
@@ -266,7 +306,7 @@ def _perform_locked(obj, workflow, action, user, candidates, by_timer, comment, 
     if reasons:
         raise TransitionNotAllowed(reasons)
     evidence.keep(files, data, kept)
-    if transition.name in (UPHOLD_OBJECTION, DISMISS_OBJECTION):
+    if transition.kind == ActionKind.RESOLUTION:
         data.update(notices.resolution_record(fresh, data))
     from_state = fresh.state
     changed = list(audit.HEAD_FIELDS)
@@ -291,7 +331,7 @@ def _perform_locked(obj, workflow, action, user, candidates, by_timer, comment, 
     )
     # The state-conditioned UPDATE: it cannot overwrite a state it did not read.
     if not statements.move_and_record(fresh, from_state, changed, entry):
-        raise ConflictError(_("该记录已被他人处理，请刷新后重试"))
+        raise ConflictError(CHANGED_MEANWHILE)
     notices.after_step(fresh, workflow, transition, from_state, to_state, ctx)
     return entry, fresh, changed
 
@@ -303,7 +343,7 @@ def perform_bulk(objs: Iterable, action: str, user, comment: str = "", data: dic
     for obj in objs:
         try:
             entry = perform(obj, action, user, comment=comment, data=data)
-        except DENIALS as exc:
+        except Refusal as exc:
             result.refused.append((obj, exc.reasons))
         except Exception:
             logger.exception("Bulk %s failed on %r", action, obj)
@@ -322,16 +362,8 @@ def open_case(case, user, comment: str = "", data: dict | None = None):
     """Save a new case (built by code or a form) in its first state, as someone who may act on
     it there. The opening is the first entry of the case's audit trail, and records the policy
     version the case is pinned to, so the pin cannot be moved outside the trail unnoticed."""
-    workflow = workflow_of(case)
-    roles = [r for r in workflow.creators() if r not in READ_ONLY_ROLES]
-    held = roles_held(user, case.region, roles)
-    if not held:
-        raise PermissionDenied(
-            [
-                _("您在%(region)s没有“%(roles)s”角色，不能新建")
-                % {"region": case.region.name, "roles": role_labels(roles)}
-            ]
-        )
+    workflow_of(case)  # a case of a procedure, or a TypeError
+    decision = may_open(type(case), user, case.region).enforce()
     with transaction.atomic():
         case.save()
         audit.append(
@@ -340,7 +372,7 @@ def open_case(case, user, comment: str = "", data: dict | None = None):
             from_state="",
             to_state=case.state,
             actor=user,
-            actor_role=held[0],
+            actor_role=decision.role,
             comment=(comment or "").strip(),
             data={**(data or {}), POLICY_KEY: case.policy.version if case.policy_id else None},
             now=case.state_since,
@@ -372,9 +404,12 @@ def available_actions(obj, user) -> list[Action]:
                 try:
                     _signoff_role(obj, t, user, mine)
                 except TransitionNotAllowed as exc:
-                    reasons += exc.reasons
+                    reasons += exc.details
             reasons += _reasons(obj, t, ActionContext(user, mine[0], now=now), check_input=False)
-        result.append(Action(t.name, str(t.label), not reasons, reasons, t.comment_required))
+        shown = [str(r) for r in reasons]
+        result.append(
+            Action(t.name, str(t.label), not shown, shown, t.comment_required, t.kind, t.inputs)
+        )
     return result
 
 

@@ -7,9 +7,9 @@ roles the actor holds in the case's region, so a step costs one round trip less.
 """
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from .exceptions import ConflictError
+from .exceptions import ConflictError, Reason
 from .statements import read_locked
 
 
@@ -25,6 +25,9 @@ def ensure_unchanged(case, fresh):
     """Refuse to go on if someone else moved the case since the caller read it."""
     if fresh.state != case.state:
         raise ConflictError(
-            _("该记录已被他人处理，当前状态为“%(state)s”，请刷新后重试")
-            % {"state": fresh.state_label}
+            Reason(
+                "moved_meanwhile",
+                _("该记录已被他人处理，当前状态为“%(state)s”，请刷新后重试"),
+                state=fresh.state_label,
+            )
         )

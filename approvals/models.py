@@ -24,6 +24,7 @@ from roles.jurisdiction import jurisdiction_of, region_filter
 from roles.models import Region
 
 from . import binding, calendar, clock
+from .exceptions import Reason
 from .spec import SYSTEM_ROLE
 
 
@@ -129,7 +130,7 @@ class EditRule:
     """
 
     roles: tuple[str, ...]
-    refusal: str
+    refusal: Reason | str
 
 
 class ChainedRecord(models.Model):
@@ -280,7 +281,11 @@ class WorkflowCase(ConcurrentTransitionMixin, ChainedRecord):
         in the current state, not behind the back of the level reviewing it."""
         return EditRule(
             self.workflow.editors(self.state),
-            _("当前环节“%(state)s”不由您办理，不能修改记录") % {"state": self.state_label},
+            Reason(
+                "not_your_step",
+                _("当前环节“%(state)s”不由您办理，不能修改记录"),
+                state=self.state_label,
+            ),
         )
 
     def fixed_figures(self):
@@ -466,7 +471,11 @@ class SecurityEvent(models.Model):
     region = models.ForeignKey(
         Region, verbose_name=_("区划"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The reasons as the refused person read them, in their language.
     reasons = models.JSONField(_("原因"), default=list)
+    # The same reasons as codes with parameters (``Reason.as_record``), to be read in any
+    # language; empty on events logged before reasons had codes.
+    reason_records = models.JSONField(_("原因代码"), default=list, blank=True)
 
     objects = AboutObjectQuerySet.as_manager()
 
@@ -479,6 +488,17 @@ class SecurityEvent(models.Model):
         return (
             f"{self.created_at:%Y-%m-%d %H:%M} {self.user} {self.action}: {self.get_kind_display()}"
         )
+
+    @property
+    def reason_codes(self) -> list[str]:
+        return [record.get("code", "") for record in self.reason_records]
+
+    def reasons_as_read(self) -> list[str]:
+        """The reasons in the reader's (active) language; an event logged before reasons had
+        codes keeps the words it was logged with."""
+        if not self.reason_records:
+            return [str(r) for r in self.reasons]
+        return [str(Reason.from_record(record)) for record in self.reason_records]
 
 
 class NoticePeriodQuerySet(AboutObjectQuerySet):

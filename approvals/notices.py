@@ -15,18 +15,16 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from roles.catalogue import READ_ONLY_ROLES
 from roles.jurisdiction import roles_held
 
 from . import audit, clock
-from .exceptions import TransitionNotAllowed
+from .exceptions import Reason, TransitionNotAllowed
 from .locking import ensure_unchanged, lock_fresh
 from .models import AuditEntry, NoticePeriod, Objection
-from .spec import DISMISS_OBJECTION, UPHOLD_OBJECTION
-
-PUBLIC_ROLE = "public"
+from .spec import DISMISS_OBJECTION, FILE_OBJECTION, PUBLIC_ROLE, UPHOLD_OBJECTION
 
 
 def running_notice(case) -> NoticePeriod | None:
@@ -34,37 +32,46 @@ def running_notice(case) -> NoticePeriod | None:
     return NoticePeriod.objects.for_object(case).running().order_by("-opened_at").first()
 
 
-def _describe(delta: datetime.timedelta) -> str:
+def _describe(delta: datetime.timedelta) -> Reason:
     days, seconds = delta.days, delta.seconds
     if days:
-        return _("%(days)d天%(hours)d小时") % {"days": days, "hours": seconds // 3600}
-    return _("%(hours)d小时%(minutes)d分钟") % {
-        "hours": seconds // 3600,
-        "minutes": seconds % 3600 // 60,
-    }
+        return Reason("duration", _("%(days)d天%(hours)d小时"), days=days, hours=seconds // 3600)
+    return Reason(
+        "duration",
+        _("%(hours)d小时%(minutes)d分钟"),
+        hours=seconds // 3600,
+        minutes=seconds % 3600 // 60,
+    )
 
 
-def close_reasons(case, now) -> list[str]:
+def close_reasons(case, now) -> list[Reason]:
     """Why the notice on ``case`` cannot close yet (empty when it can)."""
     notice = running_notice(case)
     if notice is None:
-        return [_("没有正在进行的公示")]
+        return [Reason("no_notice", _("没有正在进行的公示"))]
     reasons = []
     open_count = notice.objections.open().count()
     if open_count:
-        reasons.append(_("有%(count)d条异议尚未处理，公示已中止") % {"count": open_count})
+        reasons.append(
+            Reason(
+                "objections_open",
+                _("有%(count)d条异议尚未处理，公示已中止"),
+                count=open_count,
+            )
+        )
     elif notice.ends_at > now:
         reasons.append(
-            _("公示期未满，截止于%(end)s，还剩%(left)s")
-            % {
-                "end": timezone.localtime(notice.ends_at).strftime("%Y-%m-%d %H:%M"),
-                "left": _describe(notice.ends_at - now),
-            }
+            Reason(
+                "notice_not_over",
+                _("公示期未满，截止于%(end)s，还剩%(left)s"),
+                end=timezone.localtime(notice.ends_at).strftime("%Y-%m-%d %H:%M"),
+                left=_describe(notice.ends_at - now),
+            )
         )
     return reasons
 
 
-def resolution_reasons(case, data: dict, *, require_choice: bool = True) -> list[str]:
+def resolution_reasons(case, data: dict, *, require_choice: bool = True) -> list[Reason]:
     """Why an objection on ``case`` cannot be resolved as asked (empty when it can).
 
     Without ``require_choice`` it only asks whether any objection awaits a decision.
@@ -72,14 +79,14 @@ def resolution_reasons(case, data: dict, *, require_choice: bool = True) -> list
     notice = running_notice(case)
     open_ids = set(notice.objections.open().values_list("pk", flat=True)) if notice else set()
     if not open_ids:
-        return [_("当前公示没有待处理的异议")]
+        return [Reason("no_open_objection", _("当前公示没有待处理的异议"))]
     if not require_choice:
         return []
     chosen = data.get("objection")
     if chosen is None:
-        return [_("请选择要处理的异议")]
+        return [Reason("objection_not_chosen", _("请选择要处理的异议"))]
     if chosen not in open_ids:
-        return [_("所选异议不属于当前公示，或已处理")]
+        return [Reason("objection_not_open", _("所选异议不属于当前公示，或已处理"))]
     return []
 
 
@@ -176,9 +183,11 @@ def file_objection(case, *, name: str, text: str, contact: str = "") -> Objectio
         ensure_unchanged(case, fresh)
         notice = running_notice(fresh)
         if notice is None or notice.state != fresh.state:
-            raise TransitionNotAllowed([_("该事项当前不在公示期，不能提出异议")])
+            raise TransitionNotAllowed(
+                [Reason("not_in_notice", _("该事项当前不在公示期，不能提出异议"))]
+            )
         if notice.suspended_at is None and notice.ends_at <= now:
-            raise TransitionNotAllowed([_("公示期已结束，不能再提出异议")])
+            raise TransitionNotAllowed([Reason("notice_over", _("公示期已结束，不能再提出异议"))])
         objection.notice = notice
         objection.filed_at = now
         objection.save()
@@ -187,7 +196,7 @@ def file_objection(case, *, name: str, text: str, contact: str = "") -> Objectio
             notice.save(update_fields=["suspended_at"])
         audit.append(
             fresh,
-            action="file_objection",
+            action=FILE_OBJECTION,
             from_state=fresh.state,
             to_state=fresh.state,
             actor=None,

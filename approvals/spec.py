@@ -13,10 +13,44 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
 SYSTEM_ROLE = "system"
+# Who files an objection to a notice: anyone, signed in or not.
+PUBLIC_ROLE = "public"
+PUBLIC_ROLE_LABEL = _("公众")
+
+# The engine's own actions, besides those a procedure declares; each is written to trails.
+CREATE = "create"
+EDIT = "edit"
+START_CHAIN = "start_chain"
+FILE_OBJECTION = "file_objection"
+# The actions the engine adds to every state with a notice (see ``Notice``).
+CLOSE_NOTICE = "close_notice"
+UPHOLD_OBJECTION = "uphold_objection"
+DISMISS_OBJECTION = "dismiss_objection"
+
+ENGINE_ACTION_LABELS = {
+    CREATE: _("新建"),
+    EDIT: _("修改记录"),
+    START_CHAIN: _("建立审计链条（已有数据）"),
+    FILE_OBJECTION: _("提出异议"),
+}
+CLOSE_NOTICE_LABEL = _("公示期满")
+UPHOLD_OBJECTION_LABEL = _("异议成立")
+DISMISS_OBJECTION_LABEL = _("异议不成立")
+
+
+class ActionKind(models.TextChoices):
+    """What taking an action is, so pages show it without knowing action names: a step, one
+    confirmation of a sign-off, the resolution of one objection, or the timer's."""
+
+    STEP = "step", _("环节办理")
+    SIGNOFF = "signoff", _("会签")
+    RESOLUTION = "resolution", _("异议处理")
+    TIMER = "timer", _("系统自动")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,6 +99,9 @@ class Notice:
     close_targets: tuple[str, ...] = ()
     close_effects: tuple[Effect, ...] = ()
 
+    def __post_init__(self):
+        _refuse_text_for_tuples(self, "resolver_roles", "close_targets", "close_effects")
+
     def length_in_days(self, case) -> int:
         if isinstance(self.days, int):
             return self.days
@@ -101,6 +138,9 @@ class Fixed:
     related: tuple[str, ...] = ()
     reason: str = _("%(fields)s已经审批，不能直接修改")
 
+    def __post_init__(self):
+        _refuse_text_for_tuples(self, "fields", "related")
+
 
 @dataclasses.dataclass(frozen=True)
 class State:
@@ -113,6 +153,20 @@ class State:
     fixed: Fixed | None = None
 
 
+# The fields of a transition that hold several names or parts: a tuple, never one string (whose
+# letters would otherwise be taken for the names).
+TUPLE_FIELDS = ("source", "roles", "guards", "effects", "targets", "inputs")
+
+
+def _refuse_text_for_tuples(spec, *names: str) -> None:
+    for name in names:
+        if isinstance(getattr(spec, name), str):
+            raise ImproperlyConfigured(
+                f"{type(spec).__name__} {getattr(spec, 'name', '')}: {name} must be a tuple, "
+                f"not the string {getattr(spec, name)!r}"
+            )
+
+
 @dataclasses.dataclass(frozen=True)
 class Transition:
     """One way out of one or more states.
@@ -121,6 +175,8 @@ class Transition:
     branch); ``target=None`` records an action that leaves the state as it is. With
     ``signoff=True`` every role in ``roles`` must confirm, each by a different person, before the
     case moves; earlier confirmations are audit entries that leave the state as it is.
+    ``resolves_objection`` marks the engine's own objection resolutions (see ``Notice``); ``kind``
+    says what the action is, so that pages need not know action names.
     """
 
     name: str
@@ -134,10 +190,22 @@ class Transition:
     signoff: bool = False
     targets: tuple[str, ...] = ()
     inputs: tuple[Input, ...] = ()
+    resolves_objection: bool = False
+
+    def __post_init__(self):
+        _refuse_text_for_tuples(self, *TUPLE_FIELDS)
 
     @property
     def system_only(self) -> bool:
         return self.roles == (SYSTEM_ROLE,)
+
+    @property
+    def kind(self) -> str:
+        if self.system_only:
+            return ActionKind.TIMER
+        if self.resolves_objection:
+            return ActionKind.RESOLUTION
+        return ActionKind.SIGNOFF if self.signoff else ActionKind.STEP
 
     def possible_targets(self) -> tuple[str, ...]:
         if callable(self.target):
@@ -187,8 +255,13 @@ class Workflow:
     def transitions_from(self, source: str) -> list[Transition]:
         return [t for t in self.transitions if source in t.source]
 
-    def action_label(self, name: str) -> str:
-        return next((t.label for t in self.transitions if t.name == name), name)
+    def action_label(self, name: str, source: str | None = None) -> str:
+        """The label of action ``name`` (from ``source``, when known), the engine's own actions
+        included."""
+        if source is not None and (transition := self.transition(name, source)) is not None:
+            return transition.label
+        named = (t.label for t in self.transitions if t.name == name)
+        return next(named, ENGINE_ACTION_LABELS.get(name, name))
 
     def creators(self) -> tuple[str, ...]:
         """Roles that may open a case: those with a step to take in its first state, in order."""
@@ -198,9 +271,11 @@ class Workflow:
     def editors(self, state: str) -> tuple[str, ...]:
         """Roles that may correct a case's record in ``state``: those with a step of their own to
         take there (resolving objections and the timer's close do not count), in order."""
-        notice_steps = {CLOSE_NOTICE, UPHOLD_OBJECTION, DISMISS_OBJECTION}
         roles = (
-            r for t in self.transitions_from(state) if t.name not in notice_steps for r in t.roles
+            r
+            for t in self.transitions_from(state)
+            if t.kind != ActionKind.RESOLUTION
+            for r in t.roles
         )
         return tuple(dict.fromkeys(r for r in roles if r != SYSTEM_ROLE))
 
@@ -210,9 +285,8 @@ class Workflow:
         A case in the second kind waits for that role only while an objection is open.
         """
         mine = [t for t in self.transitions if role in t.roles]
-        resolving = {UPHOLD_OBJECTION, DISMISS_OBJECTION}
-        steps = {s for t in mine if t.name not in resolving for s in t.source}
-        objections = {s for t in mine if t.name in resolving for s in t.source}
+        steps = {s for t in mine if t.kind != ActionKind.RESOLUTION for s in t.source}
+        objections = {s for t in mine if t.kind == ActionKind.RESOLUTION for s in t.source}
         return steps, objections - steps
 
     def state_field(self, **kwargs):
@@ -228,17 +302,12 @@ class Workflow:
         )
 
 
-CLOSE_NOTICE = "close_notice"
-UPHOLD_OBJECTION = "uphold_objection"
-DISMISS_OBJECTION = "dismiss_objection"
-
-
 def _notice_transitions(state: State) -> list[Transition]:
     notice = state.notice
     return [
         Transition(
             CLOSE_NOTICE,
-            _("公示期满"),
+            CLOSE_NOTICE_LABEL,
             (state.name,),
             notice.close_to,
             (SYSTEM_ROLE,),
@@ -247,18 +316,20 @@ def _notice_transitions(state: State) -> list[Transition]:
         ),
         Transition(
             UPHOLD_OBJECTION,
-            _("异议成立"),
+            UPHOLD_OBJECTION_LABEL,
             (state.name,),
             notice.upheld_to,
             notice.resolver_roles,
             comment_required=True,
+            resolves_objection=True,
         ),
         Transition(
             DISMISS_OBJECTION,
-            _("异议不成立"),
+            DISMISS_OBJECTION_LABEL,
             (state.name,),
             None,
             notice.resolver_roles,
             comment_required=True,
+            resolves_objection=True,
         ),
     ]

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from approvals import clock
-from approvals.exceptions import ConflictError, TransitionNotAllowed
+from approvals.exceptions import Refusal
 from approvals.models import NoticePeriod
 from approvals.notices import file_objection
 from approvals.registry import model_for
@@ -220,7 +220,7 @@ def object_to(request, notice_id):
         if form.is_valid():
             try:
                 file_objection(case, **form.cleaned_data)
-            except (TransitionNotAllowed, ConflictError) as exc:
+            except Refusal as exc:
                 for reason in exc.reasons:
                     form.add_error(None, reason)
             except ValidationError as exc:

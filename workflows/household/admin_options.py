@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from approvals.exceptions import PermissionDenied, TransitionNotAllowed
+from approvals.exceptions import Refusal
 
 from . import idnumber
 from .cases import apply_for_identification, propose_exit
@@ -84,7 +84,7 @@ class HouseholdAdmin(admin.ModelAdmin):
                 continue
             try:
                 opener(household, request.user, year)
-            except (TransitionNotAllowed, PermissionDenied) as exc:
+            except Refusal as exc:
                 for reason in exc.reasons:
                     self.message_user(request, f"{household}：{reason}", messages.ERROR)
             else:

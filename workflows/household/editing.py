@@ -8,8 +8,9 @@ household's village keeps its data (数据录入); every other role is refused. 
 on the household's own chain by ``approvals.edits``.
 """
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
+from approvals.exceptions import Reason
 from approvals.models import EditRule
 from approvals.notices import running_notice
 
@@ -22,15 +23,29 @@ def household_rule(household, open_cases) -> EditRule:
         if running_notice(case):
             return EditRule(
                 (),
-                _("该户的%(procedure)s正在“%(state)s”，公示期间不能修改该户信息")
-                % {"procedure": case.workflow.label, "state": case.state_label},
+                Reason(
+                    "household_in_notice",
+                    _("该户的%(procedure)s正在“%(state)s”，公示期间不能修改该户信息"),
+                    procedure=case.workflow.label,
+                    state=case.state_label,
+                ),
             )
     if not open_cases:
-        return EditRule(VILLAGE, _("该户没有进行中的识别或退出，只有本村村委会可以修改该户信息"))
+        return EditRule(
+            VILLAGE,
+            Reason(
+                "household_kept_by_village",
+                _("该户没有进行中的识别或退出，只有本村村委会可以修改该户信息"),
+            ),
+        )
     roles = set.intersection(*(set(case.workflow.editors(case.state)) for case in open_cases))
     case = open_cases[0]
     return EditRule(
         tuple(r for r in case.workflow.editors(case.state) if r in roles),
-        _("该户的%(procedure)s正在“%(state)s”环节，只有该环节的办理人可以修改该户信息")
-        % {"procedure": case.workflow.label, "state": case.state_label},
+        Reason(
+            "household_case_step",
+            _("该户的%(procedure)s正在“%(state)s”环节，只有该环节的办理人可以修改该户信息"),
+            procedure=case.workflow.label,
+            state=case.state_label,
+        ),
     )

@@ -9,8 +9,9 @@ apply is policy data; the line is per year and may be set per province.
 import datetime
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
+from approvals.exceptions import Reason
 from approvals.spec import reads_inputs
 
 from .choices import EXCLUSION_RULES, EXIT_BLOCKERS, GUARANTEES, AssessmentClass, RegisterStatus
@@ -35,28 +36,38 @@ def _year_data(case):
     check = household.guarantees.filter(year=year).first()
     missing = []
     if line is None:
-        missing.append(_("未设置%(year)d年扶贫标准，请先在政策数据中录入") % {"year": year})
+        missing.append(
+            Reason(
+                "no_poverty_line", _("未设置%(year)d年扶贫标准，请先在政策数据中录入"), year=year
+            )
+        )
     if income is None:
-        missing.append(_("缺少%(year)d年收入测算") % {"year": year})
+        missing.append(Reason("no_income", _("缺少%(year)d年收入测算"), year=year))
     if check is None:
-        missing.append(_("缺少%(year)d年两不愁三保障核查") % {"year": year})
+        missing.append(Reason("no_guarantee_check", _("缺少%(year)d年两不愁三保障核查"), year=year))
     return line, income, check, missing
 
 
-def _income_words(year, income, line, above: bool) -> str:
+def _income_words(year, income, line, above: bool) -> Reason:
     words = (
         _("%(year)d年人均纯收入 %(income)s 元，已超过当年标准 %(line)s 元")
         if above
         else _("%(year)d年人均纯收入 %(income)s 元，未超过当年标准 %(line)s 元")
     )
-    return words % {"year": year, "income": _yuan(income.per_capita), "line": _yuan(line.amount)}
+    return Reason(
+        "income_above_line" if above else "income_below_line",
+        words,
+        year=year,
+        income=_yuan(income.per_capita),
+        line=_yuan(line.amount),
+    )
 
 
 def identification_standard(case, ctx):
     household = case.household
     for code, message in EXCLUSION_RULES:
         if _switched_on(case, "exclusion_rules", code) and getattr(household, code):
-            yield _("属于不予识别情形：%(rule)s") % {"rule": message}
+            yield Reason("excluded", _("属于不予识别情形：%(rule)s"), rule=message)
     line, income, check, missing = _year_data(case)
     yield from missing
     if missing:
@@ -64,12 +75,14 @@ def identification_standard(case, ctx):
     if income.per_capita < line.amount:
         return
     if not any(not getattr(check, field) for field in GUARANTEE_FIELDS):
-        yield _income_words(case.year, income, line, above=True) + _(
-            "，且“两不愁三保障”均有保障，不符合识别标准"
+        yield Reason(
+            "not_poor",
+            _("%(income)s，且“两不愁三保障”均有保障，不符合识别标准"),
+            income=_income_words(case.year, income, line, above=True),
         )
 
 
-def exit_gaps(case) -> tuple[bool | None, list[str]]:
+def exit_gaps(case) -> tuple[bool | None, list[Reason]]:
     """Whether income passes (None if it cannot be told), and every reason the case cannot exit."""
     household = case.household
     line, income, check, missing = _year_data(case)
@@ -89,13 +102,15 @@ def exit_gaps(case) -> tuple[bool | None, list[str]]:
     }
     for code, message in EXIT_BLOCKERS:
         if facts[code] and _switched_on(case, "exit_blockers", code):
-            reasons.append(str(message))
+            reasons.append(Reason(f"exit_blocked_{code}", message))
     return income_met, reasons
 
 
 def exit_assessment(case) -> tuple[str | None, list[str]]:
-    """The pre-exit class: A all met, B income met with gaps, C income not met."""
-    income_met, reasons = exit_gaps(case)
+    """The pre-exit class: A all met, B income met with gaps, C income not met; the gaps as a
+    person reads them."""
+    income_met, gaps = exit_gaps(case)
+    reasons = [str(gap) for gap in gaps]
     if income_met is None:
         return None, reasons
     if not income_met:
@@ -114,16 +129,16 @@ def household_consent(case, ctx):
     form itself the engine checks and keeps as the step's evidence."""
     data = ctx.data
     if case.household.helper_id is None:
-        yield _("该户尚未确定帮扶责任人，不能办理签字认可")
+        yield Reason("no_helper", _("该户尚未确定帮扶责任人，不能办理签字认可"))
     if data.get("helper_cosigned") is not True:
-        yield _("签字认可表须由帮扶责任人共同签字")
+        yield Reason("not_cosigned", _("签字认可表须由帮扶责任人共同签字"))
     try:
         signed = datetime.date.fromisoformat(str(data.get("signed_on", "")))
     except ValueError:
-        yield _("请填写签字日期（格式：2024-03-01）")
+        yield Reason("signed_on_missing", _("请填写签字日期（格式：2024-03-01）"))
     else:
         if signed > timezone.localdate(ctx.now):
-            yield _("签字日期不能晚于今天")
+            yield Reason("signed_in_future", _("签字日期不能晚于今天"))
 
 
 def store_consent(case, ctx):

@@ -2,9 +2,10 @@
 keeps the file as evidence (``approvals.evidence``), records its hash in the audit entry and
 creates the attachment row in the same transaction."""
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from approvals import perform
+from approvals.exceptions import Reason
 from approvals.spec import reads_inputs
 
 from .choices import AttachmentKind
@@ -19,7 +20,7 @@ def attach(project, user, upload, kind: str):
 def attachment_acceptable(project, ctx):
     """The kind is one of the list; the file itself the engine checks as the step's evidence."""
     if ctx.data.get("kind") not in AttachmentKind.values:
-        yield _("请选择附件类型")
+        yield Reason("attachment_kind_missing", _("请选择附件类型"))
 
 
 def create_attachment(project, ctx):

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from approvals import clock
+from approvals.exceptions import Reason
 from approvals.models import WorkflowCase
 from workflows.deliberation import MeetingRecord
 
@@ -80,20 +80,22 @@ class ProjectApplication(MeetingRecord, WorkflowCase):
     def funds_breakdown_total(self) -> Decimal:
         return sum((getattr(self, field) for field, _label in FUND_SOURCES), Decimal("0"))
 
-    def funds_mismatch(self) -> str | None:
+    def funds_mismatch(self) -> Reason | None:
         """What is wrong with the funds breakdown, or None when the parts add up to the total."""
         parts = self.funds_breakdown_total()
         if parts == self.total_funds:
             return None
-        return gettext("各来源资金合计%(sum)s万元，与总投资%(total)s万元不一致") % {
-            "sum": f"{parts:.2f}",
-            "total": f"{self.total_funds:.2f}",
-        }
+        return Reason(
+            "funds_mismatch",
+            _("各来源资金合计%(sum)s万元，与总投资%(total)s万元不一致"),
+            sum=f"{parts:.2f}",
+            total=f"{self.total_funds:.2f}",
+        )
 
     def clean(self):
         errors = {}
-        if self.funds_mismatch():
-            errors["total_funds"] = self.funds_mismatch()
+        if mismatch := self.funds_mismatch():
+            errors["total_funds"] = str(mismatch)
         if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
             errors["planned_end"] = _("计划完工时间不能早于计划开工时间")
         if self.beneficiary_poor_households > self.beneficiary_households:
