@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from approvals import audit, typed_input
 from approvals.models import AuditEntry, SecurityEvent
 from approvals.notices import objections_of
-from approvals.registry import workflow_models
+from approvals.procedures import workflow_models
 from roles.models import Region
 
 from .context import may_inspect

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from approvals import perform_bulk, queue_for
-from approvals.registry import workflow_models
+from approvals.procedures import workflow_models
 
 from .filters import RegionFilterField
 from .request_scope import request_jurisdiction, write_roles

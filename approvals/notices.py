@@ -245,7 +245,7 @@ def close_due_notices() -> CloseReport:
     runner that finds the case already moved skips it.
     """
     from .engine import perform
-    from .registry import model_for
+    from .procedures import model_for
     from .system import system_user
 
     now = clock.now()

@@ -1,7 +1,7 @@
 import pathlib
 
 from approvals.diagram import block, mermaid
-from approvals.registry import workflow_models
+from approvals.procedures import workflow_models
 
 PROCEDURES = pathlib.Path(__file__).parent.parent / "docs" / "procedures.md"
 

@@ -1,7 +1,13 @@
 from django.apps import AppConfig
 
+from approvals.procedures import Procedure, register
+
 
 class ToyConfig(AppConfig):
     name = "tests.toy"
     label = "toy"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The engine's own proving ground: a procedure with no admin, board line or ledger.
+        register(Procedure(model=self.get_model("ToyCase")))

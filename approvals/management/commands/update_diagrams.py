@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from approvals.diagram import replace_blocks
-from approvals.registry import workflow_models
+from approvals.procedures import workflow_models
 
 
 class Command(BaseCommand):
