@@ -10,4 +10,6 @@ class ToyConfig(AppConfig):
 
     def ready(self):
         # The engine's own proving ground: a procedure with no admin, board line or ledger.
-        register(Procedure(model=self.get_model("ToyCase")))
+        from .models import ToyCase  # the models exist only once the app registry is ready
+
+        register(Procedure(model=ToyCase))
