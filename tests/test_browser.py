@@ -167,7 +167,7 @@ def ending_yesterday(workflow, road, until, region):
 def at_county_review(village, people, name):
     """A complete project brought to county review through the engine."""
     workflow = ProjectApplication.workflow
-    with ending_yesterday(workflow, project_demo.ROUTE, "county_review", village):
+    with ending_yesterday(workflow, project_demo.ROAD, "county_review", village):
         project = project_demo.new_project(village, people.cadre, name)
         project_demo.advance(project, people, "county_review")
     assert project.state == "county_review"
