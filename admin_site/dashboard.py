@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from approvals.calendar import is_working_day
 from approvals.models import NoticePeriod
-from approvals.registry import workflow_models
+from approvals.procedures import workflow_models
 from roles.jurisdiction import region_filter
 from roles.models import SIGNIFICANT_DIGITS, Level, Region, ancestor_codes
 from workflows.household.figures import village_figures

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from approvals import audit, typed_input
 from approvals.models import AuditEntry, SecurityEvent, WorkflowCase
 from approvals.notices import objections_of
-from approvals.registry import workflow_models
+from approvals.procedures import workflow_models
 from approvals.spec import ENGINE_ACTION_LABELS
 from roles.models import Region
 

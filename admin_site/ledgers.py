@@ -1,25 +1,25 @@
-"""台账: the household and project ledgers as Excel workbooks, in the columns cadres already use.
+"""台账: each procedure's ledger (``Procedure.ledger``) as an Excel workbook, in the columns
+cadres already use.
 
 Rows stream from the database into a write-only workbook (kept on disk, not in memory), so a large
 county exports in a fixed number of queries and bounded memory. Only the user's jurisdiction is
-exported. The household ledger carries no full ID number: the members sheet masks them.
+exported.
 """
 
+import functools
 import tempfile
 
 from django.contrib import admin
-from django.db.models import Count, Q
+from django.db.models import DateTimeField, Q
 from django.http import FileResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.procedures import procedures
 from roles.jurisdiction import region_filter
 from roles.models import Level, Region, ancestor_codes
-from workflows.household import idnumber
-from workflows.household.models import Household, Member
-from workflows.project_library.models import ProjectApplication
 
 from .dashboard import Area, chosen_area, jurisdiction_roots, region_of_prefix
 from .exports import Spreadsheet
@@ -89,114 +89,42 @@ def download(workbook: Spreadsheet, kind: str, area: Area | None, request) -> Fi
     return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX)
 
 
-def households(request):
+def by_columns(procedure, request):
+    """A ledger of one column per field its procedure names: choices and states by their labels,
+    moments in local time."""
+    model, ledger = procedure.model, procedure.ledger
     area = chosen_area(request, default_first=False)
     names = RegionNames(request, area)
     workbook = Spreadsheet()
-
-    attribute = choices(Household, "poverty_attribute")
-    cause = choices(Household, "main_cause")
-    status = choices(Household, "register_status")
+    headers = [_("当前状态") if f == "state" else label(model, f) for f in ledger.columns]
+    widths = [12, 12, 12, *(ledger.widths or [14] * len(headers))]
     sheet = workbook.sheet(
-        _("农户"),
-        [
-            _("县"), _("乡镇"), _("村"), label(Household, "number"),
-            label(Household, "head_name"), _("家庭人口"), label(Household, "poverty_attribute"),
-            label(Household, "main_cause"), label(Household, "register_status"),
-            label(Household, "identification_year"), label(Household, "exit_year"),
-            label(Household, "helper"), label(Household, "phone"),
-        ],
-        [12, 12, 12, 22, 10, 9, 16, 14, 12, 9, 9, 12, 15],
-    )  # fmt: skip
+        str(ledger.sheet or model._meta.verbose_name_plural),
+        [_("县"), _("乡镇"), _("村"), *headers],
+        widths,
+    )
+    shown = {f: choices(model, f) for f in ledger.columns if model._meta.get_field(f).choices}
+    shown["state"] = {name: str(state.label) for name, state in procedure.workflow.states.items()}
+    moments = {f for f in ledger.columns if isinstance(model._meta.get_field(f), DateTimeField)}
     rows = (
-        rows_in_scope(Household.objects.all(), request, area)
-        .annotate(size=Count("members"))
-        .order_by("region__code", "number")
+        rows_in_scope(model._default_manager.all(), request, area, field=procedure.region_path)
+        .order_by(f"{procedure.region_path}__code", "pk")
         .values_list(
-            "region__code", "region__name", "number", "head_name", "size", "poverty_attribute",
-            "main_cause", "register_status", "identification_year", "exit_year",
-            "helper__username", "helper__first_name", "helper__last_name", "phone",
+            f"{procedure.region_path}__code", f"{procedure.region_path}__name", *ledger.columns
         )
-    )  # fmt: skip
-    for (code, village, number, head, size, attr, main_cause, register, identified, exited,
-         username, first, last, phone) in rows.iterator(chunk_size=CHUNK):  # fmt: skip
-        sheet.append([
-            names.county(code), names.township(code), village, number, head, size,
-            attribute.get(attr, attr), cause.get(main_cause, main_cause),
-            status.get(register, register), identified, exited,
-            person_name(username, first, last), phone,
-        ])  # fmt: skip
-
-    relation = choices(Member, "relation")
-    sex = choices(Member, "sex")
-    sheet = workbook.sheet(
-        _("家庭成员"),
-        [
-            _("县"), _("乡镇"), _("村"), label(Household, "number"),
-            label(Household, "head_name"), label(Member, "name"), label(Member, "relation"),
-            label(Member, "sex"), label(Member, "birth_date"), label(Member, "id_number"),
-        ],
-        [12, 12, 12, 22, 10, 10, 10, 6, 12, 22],
-    )  # fmt: skip
-    members = (
-        rows_in_scope(Member.objects.all(), request, area, field="household__region")
-        .order_by("household__region__code", "household__number", "pk")
-        .values_list(
-            "household__region__code", "household__region__name", "household__number",
-            "household__head_name", "name", "relation", "sex", "birth_date", "id_number",
-        )
-    )  # fmt: skip
-    for (code, village, number, head, name, rel, member_sex, born,
-         id_number) in members.iterator(chunk_size=CHUNK):  # fmt: skip
-        sheet.append([
-            names.county(code), names.township(code), village, number, head, name,
-            relation.get(rel, rel), sex.get(member_sex, member_sex), born,
-            idnumber.mask(id_number),
-        ])  # fmt: skip
-    return download(workbook, _("农户台账"), area, request)
-
-
-PROJECT_FIELDS = [
-    "name", "category", "construction_nature", "location", "planned_start", "planned_end",
-    "responsible_unit", "total_funds", "funds_central", "funds_provincial", "funds_prefecture",
-    "funds_county", "funds_self_raised", "funds_other", "beneficiary_households",
-    "beneficiary_poor_households", "beneficiary_people", "state", "state_since",
-]  # fmt: skip
-
-
-def projects(request):
-    area = chosen_area(request, default_first=False)
-    names = RegionNames(request, area)
-    workbook = Spreadsheet()
-    sheet = workbook.sheet(
-        _("项目"),
-        [
-            _("县"), _("乡镇"), _("村"),
-            *[_("当前状态") if f == "state" else label(ProjectApplication, f)
-              for f in PROJECT_FIELDS],
-        ],
-        [12, 12, 12, 30, 16, 10, 20, 12, 12, 18, 12, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 14,
-         18],
-    )  # fmt: skip
-    category = choices(ProjectApplication, "category")
-    nature = choices(ProjectApplication, "construction_nature")
-    workflow = ProjectApplication.workflow
-    states = {name: str(state.label) for name, state in workflow.states.items()}
-    rows = (
-        rows_in_scope(ProjectApplication.objects.all(), request, area)
-        .order_by("region__code", "pk")
-        .values_list("region__code", "region__name", *PROJECT_FIELDS)
     )
     for code, village, *values in rows.iterator(chunk_size=CHUNK):
-        row = dict(zip(PROJECT_FIELDS, values, strict=True))
-        row["category"] = category.get(row["category"], row["category"])
-        row["construction_nature"] = nature.get(
-            row["construction_nature"], row["construction_nature"]
-        )
-        row["state"] = states.get(row["state"], row["state"])
-        row["state_since"] = local(row["state_since"])
-        sheet.append([names.county(code), names.township(code), village, *row.values()])
-    return download(workbook, _("项目台账"), area, request)
+        cells = [
+            local(value) if field in moments else shown.get(field, {}).get(value, value)
+            for field, value in zip(ledger.columns, values, strict=True)
+        ]
+        sheet.append([names.county(code), names.township(code), village, *cells])
+    return download(workbook, ledger.title, area, request)
+
+
+def ledgers() -> list:
+    """The procedures with a ledger, each ledger once."""
+    return [p for p in procedures() if p.ledger is not None]
 
 
 def picker_regions(request) -> list[tuple[str, str]]:
@@ -219,13 +147,26 @@ def index(request):
         "title": _("台账"),
         "area": area,
         "regions": picker_regions(request),
+        "ledgers": [p.ledger for p in ledgers()],
     }
     return TemplateResponse(request, "admin/jingzhun/ledgers.html", context)
+
+
+def _writer(procedure):
+    if procedure.ledger.write is not None:
+        return procedure.ledger.write
+    return functools.partial(by_columns, procedure)
 
 
 def urls(wrap):
     return [
         path("ledgers/", wrap(index), name="ledgers"),
-        path("ledgers/households.xlsx", wrap(households), name="ledger_households"),
-        path("ledgers/projects.xlsx", wrap(projects), name="ledger_projects"),
+        *(
+            path(
+                f"ledgers/{p.ledger.slug}.xlsx",
+                wrap(_writer(p)),
+                name=f"ledger_{p.ledger.slug}",
+            )
+            for p in ledgers()
+        ),
     ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from approvals import perform_bulk
-from approvals.registry import workflow_models
+from approvals.procedures import workflow_models
 from approvals.spec import ActionKind
 
 from .filters import RegionFilterField

@@ -1,18 +1,15 @@
 """Registering the procedures' admin options on the site, with jurisdiction scoping.
 
-Each procedure package may have an ``admin_options`` module with ``ADMINS = {Model: ModelAdmin}``;
-they are registered here, mixed with ``ScopedAdmin`` (``CaseAdmin`` for procedure cases,
-``RecordAdmin`` for other records with an audit chain), so a new procedure needs no change in
-admin_site.
+Each registered procedure (``approvals.procedures``) names the ModelAdmin options of its case
+model and of its app's other records; they are registered here, mixed with ``ScopedAdmin``
+(``CaseAdmin`` for procedure cases, ``RecordAdmin`` for other records with an audit chain), as
+each procedure is registered, so a new procedure needs no change in admin_site.
 """
-
-import importlib
-import pkgutil
 
 from django.contrib import admin
 
-import workflows
 from approvals.models import ChainedRecord, Policy, WorkflowCase
+from approvals.procedures import on_register
 
 from .audited import RecordAdmin
 from .cases import CaseAdmin
@@ -34,11 +31,15 @@ def admin_class(model, options):
 
 
 def register_procedures(site=admin.site):
-    for module in pkgutil.iter_modules(workflows.__path__):
-        try:
-            options = importlib.import_module(f"workflows.{module.name}.admin_options")
-        except ModuleNotFoundError:
-            continue
-        for model, model_admin in options.ADMINS.items():
-            site.register(model, admin_class(model, model_admin))
+    """Register the policy versions now, and each procedure's admins as it is registered."""
+
+    def register(procedure):
+        admins = {**procedure.records}
+        if procedure.admin is not None:
+            admins[procedure.model] = procedure.admin
+        for model, options in admins.items():
+            if not site.is_registered(model):
+                site.register(model, admin_class(model, options))
+
     site.register(Policy, admin_class(Policy, PolicyAdmin))
+    on_register(register)

@@ -14,6 +14,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from approvals import procedures
 from roles.models import Region
 
 from .request_scope import has_any_role, in_write_scope, read_filter, write_filter, write_prefixes
@@ -22,17 +23,18 @@ OUTSIDE_WRITE_SCOPE = _("所选项不在您有权办理的辖区内")
 
 
 def region_path(model) -> str | None:
-    """How to reach a model's region: "" for regions themselves, a lookup path for a model with
-    a region (directly or through its household), None for a model without one."""
+    """How to reach a model's region: "" for regions themselves, the path its procedure gives
+    (``Procedure.region_paths``), "region" for a model with that field, None for one without."""
     if issubclass(model, Region):
         return ""
-    for path in ("region", "household__region"):
-        try:
-            model._meta.get_field(path.split("__")[0])
-        except FieldDoesNotExist:
-            continue
+    path = procedures.region_path(model)
+    if path is not None:
         return path
-    return None
+    try:
+        model._meta.get_field("region")
+    except FieldDoesNotExist:
+        return None
+    return "region"
 
 
 def region_of(obj, path: str):

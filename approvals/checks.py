@@ -16,7 +16,7 @@ from django.core import checks
 
 from roles.catalogue import Role
 
-from .registry import workflow_models
+from .procedures import workflow_models
 from .spec import CLOSE_NOTICE, SYSTEM_ROLE, TUPLE_FIELDS, Workflow
 
 KNOWN_ROLES = frozenset(Role.values) | {SYSTEM_ROLE}

@@ -36,10 +36,15 @@ def block(workflow: Workflow) -> str:
 
 
 def replace_blocks(text: str, workflows) -> str:
-    """``text`` with each workflow's diagram block brought up to date."""
+    """``text`` with each workflow's diagram block brought up to date; a workflow with no block
+    yet gets a section of its own at the end, to describe around its diagram."""
     for workflow in workflows:
         pattern = re.compile(
             rf"<!-- diagram:{workflow.name} .*?<!-- /diagram:{workflow.name} -->", re.S
         )
-        text = pattern.sub(lambda _m, w=workflow: block(w), text)
+        if pattern.search(text):
+            text = pattern.sub(lambda _m, w=workflow: block(w), text)
+        else:
+            section = f"## {workflow.label} (`{workflow.name}`)\n\n{block(workflow)}\n"
+            text = f"{text.rstrip()}\n\n{section}"
     return text

@@ -17,17 +17,19 @@ from collections.abc import Iterable, Iterator
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_fsm import InvalidResultState
+from django_fsm import TransitionNotAllowed as MachineRefused
 
 from roles.catalogue import READ_ONLY_ROLES
 from roles.jurisdiction import jurisdiction_of, roles_held
 
-from . import audit, clock, evidence, notices, statements, typed_input
+from . import audit, clock, evidence, notices, statements, transitions, typed_input
 from .binding import POLICY_KEY
 from .decisions import may_open, role_labels
 from .exceptions import ConflictError, PermissionDenied, Reason, Refusal, TransitionNotAllowed
 from .locking import ensure_unchanged, lock_fresh
 from .models import AuditEntry, SecurityEvent, WorkflowCase
-from .registry import model_for, workflow_models
+from .procedures import model_for, workflow_models
 from .spec import (
     CLOSE_NOTICE,
     CREATE,
@@ -256,7 +258,15 @@ def _sync_caller_copy(obj, fresh, fields) -> None:
     for name in fields:
         attname = type(obj)._meta.get_field(name).attname
         obj.__dict__[attname] = fresh.__dict__[attname]
-    obj._update_initial_state()
+
+
+def _move(case, workflow: Workflow, transition: Transition) -> None:
+    """Run the transition's django-fsm-2 method; should the machine ever refuse what the engine
+    resolved, the refusal is the engine's, with its reason, and is logged like any other."""
+    try:
+        transitions.move(case, transition)
+    except (MachineRefused, InvalidResultState) as exc:
+        raise _not_available(workflow, transition.name, case.state) from exc
 
 
 def perform(obj, action: str, user, comment: str = "", data: dict | None = None) -> AuditEntry:
@@ -311,7 +321,7 @@ def _perform_locked(obj, workflow, action, user, candidates, by_timer, comment, 
     from_state = fresh.state
     changed = list(audit.HEAD_FIELDS)
     if not waiting:
-        getattr(fresh, transition.name)(ctx)
+        _move(fresh, workflow, transition)
         for effect in transition.effects:
             changed += effect(fresh, ctx) or []
     to_state = fresh.state

@@ -17,15 +17,15 @@ from django.db.models import Exists, OuterRef, ProtectedError, Q
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin
+from django_fsm import FSMModelMixin
 
 from roles.catalogue import READ_ONLY_ROLES
 from roles.jurisdiction import jurisdiction_of, region_filter
 from roles.models import Region
 
-from . import binding, calendar, clock
+from . import binding, calendar, clock, transitions
 from .exceptions import Reason
-from .spec import SYSTEM_ROLE
+from .spec import SYSTEM_ROLE, Workflow
 
 
 class PolicyInUse(ValidationError):
@@ -233,12 +233,14 @@ class AuditTrail(GenericRelation):
         return entries
 
 
-class WorkflowCase(ConcurrentTransitionMixin, ChainedRecord):
+class WorkflowCase(FSMModelMixin, ChainedRecord):
     """Base of every record that moves through a procedure.
 
-    A subclass sets ``workflow = <Workflow>`` and ``state = workflow.state_field()``. The state
-    changes only through ``approvals.perform``. Its manager (``objects``) is a ``CaseQuerySet``,
-    which the queues are built on; a subclass that declares its own builds it from that.
+    A subclass sets ``workflow = <Workflow>`` and ``state = workflow.state_field()``, and gets
+    the workflow's transition methods as it is created (``approvals.transitions``). The state
+    changes only through ``approvals.perform``, whose UPDATE is conditioned on the state it read.
+    Its manager (``objects``) is a ``CaseQuerySet``, which the queues are built on; a subclass
+    that declares its own builds it from that.
     """
 
     region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT)
@@ -254,6 +256,12 @@ class WorkflowCase(ConcurrentTransitionMixin, ChainedRecord):
 
     class Meta:
         abstract = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        workflow = cls.__dict__.get("workflow")
+        if isinstance(workflow, Workflow):
+            transitions.install(cls, workflow)
 
     def save(self, *args, **kwargs):
         if self._state.adding and self.policy_id is None:
@@ -605,14 +613,3 @@ def mask_contact(contact: str) -> str:
     tail = min(4, (shown + 1) // 2)
     head = shown - tail
     return contact[:head] + "*" * hidden + (contact[-tail:] if tail else "")
-
-
-def _install_workflows():
-    from django.db.models.signals import class_prepared
-
-    from .registry import install_workflow
-
-    class_prepared.connect(install_workflow, dispatch_uid="approvals.install_workflow")
-
-
-_install_workflows()

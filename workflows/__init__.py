@@ -1,1 +1,2 @@
-"""The procedures, one sub-package each. Each may have a ``demo.py`` with ``seed(demo)``."""
+"""The procedures, one app each; each registers its ``approvals.procedures.Procedure`` from its
+``AppConfig.ready()`` (see docs/adding-a-procedure.md)."""

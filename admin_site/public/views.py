@@ -14,7 +14,6 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -25,10 +24,8 @@ from approvals import clock
 from approvals.exceptions import Refusal
 from approvals.models import NoticePeriod
 from approvals.notices import file_objection
-from approvals.registry import model_for
+from approvals.procedures import procedure_for
 from roles.models import Region
-from workflows.household.models import HouseholdCase, Member
-from workflows.project_library.models import ProjectApplication
 
 from .forms import ObjectionForm
 
@@ -49,53 +46,9 @@ class Row:
     accepts_objections: bool
 
 
-# What each kind of case publishes. Each entry is (fetch, subject): ``fetch(model, ids)`` reads
-# the cases of one procedure in one query with whatever ``subject(case)`` needs, and ``subject``
-# returns the (label, value) pairs the public may see.
-
-
-def _household_cases(model, ids):
-    # Members only to count them: their ID numbers are never read for the board.
-    members = Prefetch("household__members", queryset=Member.objects.only("pk", "household_id"))
-    return (
-        model._base_manager.filter(pk__in=ids)
-        .select_related("household__region")
-        .prefetch_related(members)
-    )
-
-
-def _household_subject(case):
-    summary = case.household.public_summary()
-    return [
-        (_("户主"), summary["head_name"]),
-        (_("所在村"), summary["village"]),
-        (_("家庭人口"), _("%(size)d人") % {"size": summary["size"]}),
-    ]
-
-
-def _region_cases(model, ids):
-    return model._base_manager.filter(pk__in=ids).select_related("region")
-
-
-def _project_subject(case):
-    return [
-        (_("项目名称"), case.name),
-        (_("所在村"), case.region.name),
-        (_("总投资"), _("%(amount)s万元") % {"amount": f"{case.total_funds:.2f}"}),
-    ]
-
-
-def _place_subject(case):
-    """A procedure the board does not know publishes only where it runs."""
-    return [(_("所在地"), case.region.name)]
-
-
-def _publisher(model):
-    if issubclass(model, HouseholdCase):
-        return _household_cases, _household_subject
-    if issubclass(model, ProjectApplication):
-        return _region_cases, _project_subject
-    return _region_cases, _place_subject
+def _cases(procedure, ids):
+    """The cases of one procedure with what its board line reads, in one query."""
+    return procedure.board.fetch(procedure.model._base_manager.filter(pk__in=ids))
 
 
 def _time_left(notice, now) -> str:
@@ -114,12 +67,11 @@ def _time_left(notice, now) -> str:
 
 
 def _row(notice, case, now) -> Row:
-    _fetch, subject = _publisher(type(case))
     return Row(
         notice=notice,
         procedure=str(case.workflow.label),
         step=case.workflow.state_label(notice.state),
-        subject=subject(case),
+        subject=procedure_for(case).board.subject(case),
         time_left=_time_left(notice, now),
         suspended=notice.is_suspended,
         accepts_objections=notice.is_suspended or notice.ends_at > now,
@@ -134,11 +86,10 @@ def _rows(notices, now) -> list[Row]:
     cases = {}
     for workflow, ids in wanted.items():
         try:
-            model = model_for(workflow)
+            procedure = procedure_for(workflow)
         except LookupError:
             continue
-        fetch, _subject = _publisher(model)
-        cases.update(((workflow, case.pk), case) for case in fetch(model, ids))
+        cases.update(((workflow, case.pk), case) for case in _cases(procedure, ids))
     return [
         _row(notice, cases[notice.workflow, notice.object_id], now)
         for notice in notices
@@ -193,11 +144,10 @@ def _open_notice(notice_id: int):
     if notice is None:
         raise Http404(_("没有这条正在进行的公示"))
     try:
-        model = model_for(notice.workflow)
+        procedure = procedure_for(notice.workflow)
     except LookupError:
         raise Http404(_("没有这条正在进行的公示")) from None
-    fetch, _subject = _publisher(model)
-    case = fetch(model, [notice.object_id]).first()
+    case = _cases(procedure, [notice.object_id]).first()
     if case is None:
         raise Http404(_("没有这条正在进行的公示"))
     return notice, case
@@ -241,7 +191,7 @@ def objection_filed(request, notice_id):
     """The thank-you page after filing (a redirect, so reloading does not file twice)."""
     notice = get_object_or_404(NoticePeriod, pk=notice_id)
     try:
-        workflow = model_for(notice.workflow).workflow
+        workflow = procedure_for(notice.workflow).workflow
     except LookupError:
         raise Http404 from None
     return render(

@@ -12,14 +12,9 @@ from approvals.exceptions import Refusal
 from . import idnumber
 from .cases import apply_for_identification, propose_exit
 from .models import (
-    ExitCase,
     GuaranteeCheck,
-    Household,
-    IdentificationCase,
     IncomeAssessment,
     Member,
-    PovertyLine,
-    VillagePopulation,
 )
 
 
@@ -115,12 +110,3 @@ class PovertyLineAdmin(admin.ModelAdmin):
 class VillagePopulationAdmin(admin.ModelAdmin):
     list_display = ["region", "year", "rural_population"]
     autocomplete_fields = ["region"]
-
-
-ADMINS = {
-    Household: HouseholdAdmin,
-    IdentificationCase: HouseholdCaseAdmin,
-    ExitCase: HouseholdCaseAdmin,
-    PovertyLine: PovertyLineAdmin,
-    VillagePopulation: VillagePopulationAdmin,
-}

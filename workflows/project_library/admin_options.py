@@ -65,6 +65,3 @@ class ProjectApplicationAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         request._editing_project = obj
         return super().get_form(request, obj, change, **kwargs)
-
-
-ADMINS = {ProjectApplication: ProjectApplicationAdmin}

@@ -1,12 +1,9 @@
-import importlib
-import pkgutil
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-import workflows
 from admin_site.demo import PASSWORD, build_county
+from approvals.procedures import procedures
 
 
 class Command(BaseCommand):
@@ -36,13 +33,10 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             demo = build_county()
-            for module in pkgutil.iter_modules(workflows.__path__):
-                try:
-                    seeder = importlib.import_module(f"workflows.{module.name}.demo")
-                except ModuleNotFoundError:
-                    continue
-                created = seeder.seed(demo)
-                self.stdout.write(f"{module.name}: {created} new demo records")
+            for procedure in procedures():
+                if procedure.seed is not None:
+                    created = procedure.seed(demo)
+                    self.stdout.write(f"{procedure.name}: {created} new demo records")
         self.stdout.write(f"Demo county: {demo.county.name} ({demo.county.code})")
         self.stdout.write(f"Logins (password '{PASSWORD}' for all):")
         for username, user in vars(demo.people).items():

@@ -4,15 +4,25 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from approvals.diagram import replace_blocks
-from approvals.registry import workflow_models
+from approvals.procedures import procedures
 
 
 class Command(BaseCommand):
-    help = "Redraw the procedure diagrams in docs/procedures.md from the procedure specs."
+    help = (
+        "Redraw the diagram of every installed procedure in docs/procedures.md from its spec, "
+        "adding a section for a procedure that has none yet."
+    )
 
-    def handle(self, *args, **options):
-        path = Path(settings.BASE_DIR) / "docs" / "procedures.md"
-        workflows = [model.workflow for model in workflow_models().values()]
-        updated = replace_blocks(path.read_text(encoding="utf-8"), workflows)
-        path.write_text(updated, encoding="utf-8")
-        self.stdout.write(f"updated {path}")
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--file",
+            type=Path,
+            default=Path(settings.BASE_DIR) / "docs" / "procedures.md",
+            help="The Markdown file to update (default: docs/procedures.md).",
+        )
+
+    def handle(self, *args, file, **options):
+        workflows = [procedure.workflow for procedure in procedures()]
+        updated = replace_blocks(file.read_text(encoding="utf-8"), workflows)
+        file.write_text(updated, encoding="utf-8")
+        self.stdout.write(f"updated {file}")

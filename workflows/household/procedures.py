@@ -1,0 +1,73 @@
+"""Identification and exit as the site runs them: one procedure each, sharing the household
+records, their admin, board line, ledger and demo data."""
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from approvals.procedures import Board, Ledger, Procedure
+
+from . import demo
+from .admin_options import (
+    HouseholdAdmin,
+    HouseholdCaseAdmin,
+    PovertyLineAdmin,
+    VillagePopulationAdmin,
+)
+from .ledger import households
+from .models import (
+    ExitCase,
+    GuaranteeCheck,
+    Household,
+    IdentificationCase,
+    IncomeAssessment,
+    Member,
+    PovertyLine,
+    VillagePopulation,
+)
+
+
+def with_household(queryset):
+    # Members only to count them: their ID numbers are never read for the board.
+    members = Prefetch("household__members", queryset=Member.objects.only("pk", "household_id"))
+    return queryset.select_related("household__region").prefetch_related(members)
+
+
+def board_subject(case):
+    summary = case.household.public_summary()
+    return [
+        (_("户主"), summary["head_name"]),
+        (_("所在村"), summary["village"]),
+        (_("家庭人口"), _("%(size)d人") % {"size": summary["size"]}),
+    ]
+
+
+RECORDS = {
+    Household: HouseholdAdmin,
+    PovertyLine: PovertyLineAdmin,
+    VillagePopulation: VillagePopulationAdmin,
+}
+THROUGH_HOUSEHOLD = dict.fromkeys((Member, IncomeAssessment, GuaranteeCheck), "household__region")
+BOARD = Board(subject=board_subject, fetch=with_household)
+
+IDENTIFICATION = Procedure(
+    model=IdentificationCase,
+    admin=HouseholdCaseAdmin,
+    records=RECORDS,
+    board=BOARD,
+    ledger=Ledger(
+        slug="households",
+        title=gettext_lazy("农户台账"),
+        description=gettext_lazy("农户和家庭成员两张表，不含完整身份证号码，Excel格式"),
+        write=households,
+    ),
+    seed=demo.seed,
+    region_paths=THROUGH_HOUSEHOLD,
+)
+EXIT = Procedure(
+    model=ExitCase,
+    admin=HouseholdCaseAdmin,
+    records=RECORDS,
+    board=BOARD,
+    region_paths=THROUGH_HOUSEHOLD,
+)
