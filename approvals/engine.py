@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import heapq
-import logging
 import operator
 from collections.abc import Iterable
 
@@ -40,8 +39,6 @@ from .spec import (
 )
 from .system import is_system_user
 
-logger = logging.getLogger(__name__)
-
 CREATE = "create"
 DENIALS = (PermissionDenied, TransitionNotAllowed, ConflictError)
 
@@ -55,20 +52,6 @@ class Action:
     allowed: bool
     reasons: list[str]
     comment_required: bool = False
-
-
-@dataclasses.dataclass
-class BulkResult:
-    """What a bulk call did: the entries written, and each refused object with its reasons."""
-
-    done: list[tuple[object, AuditEntry]] = dataclasses.field(default_factory=list)
-    refused: list[tuple[object, list[str]]] = dataclasses.field(default_factory=list)
-
-    def summary(self) -> str:
-        return _("完成%(done)d件，未完成%(refused)d件") % {
-            "done": len(self.done),
-            "refused": len(self.refused),
-        }
 
 
 def workflow_of(obj) -> Workflow:
@@ -200,12 +183,17 @@ def _reasons(case, transition: Transition, ctx: ActionContext, *, check_input: b
 def record_denial(obj, chain: str, action: str, user, exc: Exception) -> None:
     """Write a refused attempt on ``obj`` (of the chain or procedure named ``chain``) to the
     security log."""
+    denial_event(obj, chain, action, user, exc).save()
+
+
+def denial_event(obj, chain: str, action: str, user, exc: Exception) -> SecurityEvent:
+    """The security log's row for a refused attempt, unsaved."""
     kind = {
         PermissionDenied: SecurityEvent.Kind.PERMISSION,
         TransitionNotAllowed: SecurityEvent.Kind.NOT_ALLOWED,
         ConflictError: SecurityEvent.Kind.CONFLICT,
     }[type(exc)]
-    SecurityEvent.objects.create(
+    return SecurityEvent(
         user=user if getattr(user, "pk", None) else None,
         kind=kind,
         workflow=chain,
@@ -300,23 +288,6 @@ def _perform_locked(obj, workflow, action, user, candidates, by_timer, comment, 
         raise ConflictError(_("该记录已被他人处理，请刷新后重试"))
     notices.after_step(fresh, workflow, transition, from_state, to_state, ctx)
     return entry, fresh, changed
-
-
-def perform_bulk(objs: Iterable, action: str, user, comment: str = "", data: dict | None = None):
-    """Take one action on many objects: each is checked and audited on its own, all-or-nothing
-    per object, and a refusal (or a crash) on one does not stop the others."""
-    result = BulkResult()
-    for obj in objs:
-        try:
-            entry = perform(obj, action, user, comment=comment, data=data)
-        except DENIALS as exc:
-            result.refused.append((obj, exc.reasons))
-        except Exception:
-            logger.exception("Bulk %s failed on %r", action, obj)
-            result.refused.append((obj, [_("处理时发生系统错误，已记录，请联系管理员")]))
-        else:
-            result.done.append((obj, entry))
-    return result
 
 
 def create_case(model, user, *, region, comment: str = "", data: dict | None = None, **fields):
