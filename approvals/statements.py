@@ -236,28 +236,31 @@ def _batch_update_parts(model, names: tuple[str, ...], alias: str):
     fields = [model._meta.get_field(name) for name in names]
     pk, state = model._meta.pk, model._meta.get_field("state")
     typed = [pk, state, *fields]
-    row = "(" + ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in typed) + ")"
+    if connection.vendor == "postgresql":  # VALUES would otherwise guess each column's type
+        row = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in typed)
+    else:
+        row = ", ".join(["%s"] * len(typed))
     aliases = ", ".join(q(f"v{i}") for i in range(len(typed)))
     sets = ", ".join(f"{q(f.column)} = v.{q(f'v{i + 2}')}" for i, f in enumerate(fields))
     table = q(model._meta.db_table)
-    head = f"UPDATE {table} SET {sets} FROM (VALUES "
+    head = f"WITH v ({aliases}) AS (VALUES "
     tail = (
-        f") AS v ({aliases}) WHERE {table}.{q(pk.column)} = v.{q('v0')}"
+        f") UPDATE {table} SET {sets} FROM v WHERE {table}.{q(pk.column)} = v.{q('v0')}"
         f" AND {table}.{q(state.column)} = v.{q('v1')} RETURNING {table}.{q(pk.column)}"
     )
-    return head, row, tail, fields
+    return head, f"({row})", tail, fields
 
 
 def move_batch(moves, names, alias="default") -> set:
     """UPDATE the ``names`` fields of each case of ``moves`` (``(case, from_state)`` pairs of one
     model), each only if its state is still its ``from_state``; return the pks updated.
 
-    On PostgreSQL one statement (``UPDATE … FROM (VALUES …)``); elsewhere one per case, which on
-    SQLite is no round trip.
+    One statement (``UPDATE … FROM`` a list of values) where the database can return the rows
+    it updated, else one per case.
     """
     connection = connections[alias]
     model = type(moves[0][0])
-    if connection.vendor != "postgresql":
+    if not connection.features.can_return_rows_from_bulk_insert:
         update, fields = _update_sql(model, tuple(names), alias)
         moved = set()
         with connection.cursor() as cursor:
