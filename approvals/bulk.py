@@ -66,7 +66,9 @@ class BulkResult:
         }
 
 
-SYSTEM_ERROR = _("处理时发生系统错误，已记录，请联系管理员")
+def _crashed() -> list[str]:
+    """The reasons given for a case whose step crashed (the crash itself is logged)."""
+    return [_("处理时发生系统错误，已记录，请联系管理员")]
 
 
 def perform_bulk(objs: Iterable, action: str, user, comment: str = "", data: dict | None = None):
@@ -104,7 +106,7 @@ def _one(obj, action, user, comment, data) -> tuple[bool, object]:
         return False, exc.reasons
     except Exception:
         logger.exception("Bulk %s failed on %r", action, obj)
-        return False, [SYSTEM_ERROR]
+        return False, _crashed()
 
 
 def _batch_roles(model, action: str, user) -> list[str] | None:
@@ -153,7 +155,7 @@ def _batch(cases, action, user, candidates, comment, data) -> list[tuple[bool, o
                     denials.append((case, exc))
                 except Exception:
                     logger.exception("Bulk %s failed on %r", action, case)
-                    outcome[i] = (False, [SYSTEM_ERROR])
+                    outcome[i] = (False, _crashed())
             moved = _write(list(steps.values()), workflow, now)
             for i, step in steps.items():
                 if step.fresh.pk in moved:

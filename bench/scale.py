@@ -634,7 +634,8 @@ def _measure(requests: int, warmup: int) -> list[dict]:
     for result in results:
         if result is slowest or result["p95"] > TARGET_MS:
             for statement in result["slowest"][:2]:
-                statement["plan"] = _explain(statement["sql"])
+                if statement["sql"].startswith(("SELECT", "WITH", "DECLARE")):
+                    statement["plan"] = _explain(statement["sql"])
     return results
 
 
