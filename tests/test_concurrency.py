@@ -89,7 +89,9 @@ def test_two_bulks_at_once_on_overlapping_cases_move_each_case_once(concurrent_d
     results = race(approve, 2)
     done = [case.pk for result in results for case, _entry in result.done]
     assert sorted(done) == sorted(case.pk for case in cases), results
-    assert sum(len(result.refused) for result in results) == 40
+    refused = [reasons for result in results for _case, reasons in result.refused]
+    # The second batch waited for the first one's row locks, then saw the state it left.
+    assert refused == [["该记录已被他人处理，当前状态为“公示”，请刷新后重试"]] * 40
     for case in cases:
         assert AuditEntry.objects.for_object(case).filter(action="approve").count() == 1
         assert NoticePeriod.objects.filter(object_id=case.pk, closed_at__isnull=True).count() == 1
