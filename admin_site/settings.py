@@ -72,6 +72,18 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
+# Server-side prepared statements on PostgreSQL (psycopg 3), off unless
+# JINGZHUN_DB_PREPARE_THRESHOLD names after how many runs on a connection a statement is prepared:
+# a step's few statements are then parsed and planned once per connection. Leave it unset behind
+# a pooler in transaction mode that does not track prepared statements (docs/operations.md).
+if os.environ.get("JINGZHUN_DB_PREPARE_THRESHOLD") and DATABASES["default"]["ENGINE"].endswith(
+    "postgresql"
+):
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "server_side_binding": True,
+        "prepare_threshold": int(os.environ["JINGZHUN_DB_PREPARE_THRESHOLD"]),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

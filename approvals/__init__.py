@@ -13,7 +13,7 @@ PUBLIC = {
     "perform": "approvals.engine",
     "available_actions": "approvals.engine",
     "queue_for": "approvals.engine",
-    "perform_bulk": "approvals.engine",
+    "perform_bulk": "approvals.bulk",
     "create_case": "approvals.engine",
     "open_case": "approvals.engine",
     "record_edit": "approvals.edits",

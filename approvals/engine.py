@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
-import logging
 import operator
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import InvalidResultState
 from django_fsm import TransitionNotAllowed as MachineRefused
@@ -42,8 +40,6 @@ from .spec import (
 )
 from .system import is_system_user
 
-logger = logging.getLogger(__name__)
-
 CHANGED_MEANWHILE = Reason("changed_meanwhile", gettext_lazy("该记录已被他人处理，请刷新后重试"))
 
 
@@ -64,20 +60,6 @@ class Action:
     def resolves_objection(self) -> bool:
         """Taken on one objection at a time, from that objection's row."""
         return self.kind == ActionKind.RESOLUTION
-
-
-@dataclasses.dataclass
-class BulkResult:
-    """What a bulk call did: the entries written, and each refused object with its reasons."""
-
-    done: list[tuple[object, AuditEntry]] = dataclasses.field(default_factory=list)
-    refused: list[tuple[object, list[str]]] = dataclasses.field(default_factory=list)
-
-    def summary(self) -> str:
-        return _("完成%(done)d件，未完成%(refused)d件") % {
-            "done": len(self.done),
-            "refused": len(self.refused),
-        }
 
 
 def workflow_of(obj) -> Workflow:
@@ -240,8 +222,13 @@ def record_denial(obj, action: str, user, exc: Refusal) -> None:
     """Write a refused attempt on ``obj`` (a ``ChainedRecord``) to the security log, under the
     name its chain's entries carry: its reasons as the person read them, and as codes to be read
     in any language."""
+    denial_event(obj, action, user, exc).save()
+
+
+def denial_event(obj, action: str, user, exc: Refusal) -> SecurityEvent:
+    """The security log's row for a refused attempt, unsaved."""
     kind = next(k for cls, k in SECURITY_KINDS.items() if isinstance(exc, cls))
-    SecurityEvent.objects.create(
+    return SecurityEvent(
         user=user if getattr(user, "pk", None) else None,
         kind=kind,
         workflow=obj.chain_name(),
@@ -344,23 +331,6 @@ def _perform_locked(obj, workflow, action, user, candidates, by_timer, comment, 
         raise ConflictError(CHANGED_MEANWHILE)
     notices.after_step(fresh, workflow, transition, from_state, to_state, ctx)
     return entry, fresh, changed
-
-
-def perform_bulk(objs: Iterable, action: str, user, comment: str = "", data: dict | None = None):
-    """Take one action on many objects: each is checked and audited on its own, all-or-nothing
-    per object, and a refusal (or a crash) on one does not stop the others."""
-    result = BulkResult()
-    for obj in objs:
-        try:
-            entry = perform(obj, action, user, comment=comment, data=data)
-        except Refusal as exc:
-            result.refused.append((obj, exc.reasons))
-        except Exception:
-            logger.exception("Bulk %s failed on %r", action, obj)
-            result.refused.append((obj, [_("处理时发生系统错误，已记录，请联系管理员")]))
-        else:
-            result.done.append((obj, entry))
-    return result
 
 
 def create_case(model, user, *, region, comment: str = "", data: dict | None = None, **fields):

@@ -70,4 +70,13 @@ def mac(key_id: str, message: str) -> str:
     key = get(key_id)
     if key is None:
         raise KeyError(key_id)
-    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+    signer = _keyed(key).copy()
+    signer.update(message.encode())
+    return signer.hexdigest()
+
+
+@functools.lru_cache(maxsize=8)
+def _keyed(key: bytes):
+    """An HMAC already keyed with ``key``: copying it skips hashing the key for every message,
+    which is most of the cost of a short one."""
+    return hmac.new(key, digestmod=hashlib.sha256)

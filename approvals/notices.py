@@ -144,16 +144,39 @@ def after_step(case, workflow, transition, from_state, to_state, ctx):
         return
     if from_state and workflow.states[from_state].notice:
         NoticePeriod.objects.for_object(case).running().update(closed_at=now)
-    spec = workflow.states[to_state].notice
-    if spec:
-        NoticePeriod.objects.create(
-            case=case,
-            workflow=workflow.name,
-            state=to_state,
-            region_id=case.region_id,
-            opened_at=now,
-            ends_at=now + datetime.timedelta(days=spec.length_in_days(case)),
-        )
+    if workflow.states[to_state].notice:
+        NoticePeriod.objects.create(**_opening(case, workflow, to_state, now))
+
+
+def _opening(case, workflow, state, now) -> dict:
+    """The fields of the notice ``case`` enters with ``state`` (which declares one)."""
+    days = workflow.states[state].notice.length_in_days(case)
+    return dict(
+        case=case,
+        workflow=workflow.name,
+        state=state,
+        region_id=case.region_id,
+        opened_at=now,
+        ends_at=now + datetime.timedelta(days=days),
+    )
+
+
+def after_steps(moves, workflow, now):
+    """``after_step`` for many cases of one model that have taken the same step (one that
+    resolves no objection): ``moves`` are ``(case, from_state, to_state)``. The notices left are
+    closed in one UPDATE and those entered opened in one INSERT."""
+    moves = [(case, old, new) for case, old, new in moves if old != new]
+    if not moves:
+        return
+    left = [case.pk for case, old, _new in moves if old and workflow.states[old].notice]
+    if left:
+        NoticePeriod.objects.for_model(type(moves[0][0])).running().filter(
+            object_id__in=left
+        ).update(closed_at=now)
+    entered = [(case, new) for case, _old, new in moves if workflow.states[new].notice]
+    NoticePeriod.objects.bulk_create(
+        NoticePeriod(**_opening(case, workflow, new, now)) for case, new in entered
+    )
 
 
 def _resolve(case, ctx, upheld: bool):

@@ -111,6 +111,38 @@ def _peer_step(case, action, user, comment):
         case.save()
 
 
+def _loop_bulk(cases, action, user, comment):
+    """What ``perform_bulk`` was before its batch path: ``perform`` on each case in turn."""
+    from approvals.bulk import _one
+
+    for case in cases:
+        _one(case, action, user, comment, None)
+
+
+def _batch_bulk(cases, action, user, comment):
+    from approvals import perform_bulk
+
+    result = perform_bulk(cases, action, user, comment=comment)
+    if result.refused:
+        raise RuntimeError(f"the batch refused {len(result.refused)} cases: {result.refused[:1]}")
+
+
+def _bulk_race(toys, steps, size: int, cycles: int) -> dict:
+    """One action on ``size`` cases: the loop of ``perform`` against the batch path, each on its
+    own ``size`` cases, their rounds interleaved; transitions per second of each."""
+    contenders = {"loop": (_loop_bulk, toys[:size]), "batch": (_batch_bulk, toys[size : 2 * size])}
+    seconds = dict.fromkeys(contenders, 0.0)
+    for cycle in range(cycles + 1):  # the first cycle warms the caches and is not counted
+        for name, (bulk, cases) in contenders.items():
+            start = time.perf_counter()
+            for action, user, comment in steps:
+                bulk(cases, action, user, comment)
+            if cycle:
+                seconds[name] += time.perf_counter() - start
+    transitions = len(steps) * size * cycles
+    return {"cases": size, **{name: transitions / s for name, s in seconds.items()}}
+
+
 def _counted(queries) -> list[str]:
     return [q["sql"] for q in queries if not q["sql"].startswith(SAVEPOINT_CONTROL)]
 
@@ -165,20 +197,20 @@ def _database_version(connection) -> str:
         return "SQLite " + cursor.fetchone()[0]
 
 
-def _check_logs(cases: int, cycles: int) -> None:
+def _check_logs(cases: int, cycles: int, bulk_transitions: int) -> None:
     """Both contenders must have written one log row per transition, or the race was unfair."""
     from django_fsm_log.models import StateLog
 
     from approvals.models import AuditEntry
 
     transitions = 2 * cases * (1 + cycles) + 2
-    audit = AuditEntry.objects.exclude(action="create").count()
+    audit = AuditEntry.objects.exclude(action="create").count() - bulk_transitions
     statelog = StateLog.objects.count()
     if audit != transitions or statelog != transitions:
         raise RuntimeError(f"expected {transitions} log rows each, got {audit} and {statelog}")
 
 
-def worker(cases: int, cycles: int) -> dict:
+def worker(cases: int, cycles: int, bulk_cases: int) -> dict:
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     import django
 
@@ -199,11 +231,13 @@ def worker(cases: int, cycles: int) -> dict:
     for _ in range(cycles):
         for name, (step, objs) in contenders.items():
             results[name]["seconds"] += _timed_cycle(step, objs, steps)
-    _check_logs(cases, cycles)
+    bulk_cases = min(bulk_cases, cases // 2)
+    bulk = _bulk_race(toys, steps, bulk_cases, cycles)
+    _check_logs(cases, cycles, 2 * len(steps) * bulk_cases * (cycles + 1))
     transitions = len(steps) * cases * cycles
     for result in results.values():
         result["per_second"] = transitions / result["seconds"]
-    return {"database": _database_version(connection), **results}
+    return {"database": _database_version(connection), **results, "bulk": bulk}
 
 
 # --- driver: prepares each database, runs a worker on it and prints the tables ----------------
@@ -247,6 +281,7 @@ def _run_worker(label: str, url: str, args) -> dict:
     print(f"{label}: {args.cases} cases, {args.cycles} timed cycles…", file=sys.stderr)
     command = [sys.executable, "-m", "bench.run", "--worker"]
     command += ["--cases", str(args.cases), "--cycles", str(args.cycles)]
+    command += ["--bulk-cases", str(args.bulk_cases)]
     env = {**os.environ, "DATABASE_URL": url}
     done = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
     if done.returncode:
@@ -306,6 +341,12 @@ def _report(results: list[dict], args) -> None:
             )
         ratio = result["engine"]["per_second"] / result["peer"]["per_second"]
         print(f"\nengine/peer throughput: {ratio:.2f}\n")
+        bulk = result["bulk"]
+        print(
+            f"perform_bulk on {bulk['cases']} cases (each action of the cycle on all of them): "
+            f"loop of perform {bulk['loop']:,.0f} transitions/s, batch path "
+            f"{bulk['batch']:,.0f} transitions/s, batch/loop {bulk['batch'] / bulk['loop']:.2f}\n"
+        )
         for key, name in names.items():
             print(f"Statements of one `submit`, {name}:")
             for statement in result[key]["sample"]:
@@ -326,10 +367,13 @@ def main() -> None:
     parser.add_argument(
         "--cycles", type=_positive, default=3, help="timed cycles per implementation"
     )
+    parser.add_argument(
+        "--bulk-cases", type=_positive, default=500, help="cases per perform_bulk call"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        json.dump(worker(args.cases, args.cycles), sys.stdout)
+        json.dump(worker(args.cases, args.cycles, args.bulk_cases), sys.stdout)
         return
     results = []
     with tempfile.TemporaryDirectory(prefix="jingzhun-bench-") as tmp:

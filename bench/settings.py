@@ -15,3 +15,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # django-fsm-log logs every django-fsm transition it sees. The engine keeps its own audit trail,
 # so the toy model is left out, or the engine would pay for the peer's log row as well.
 DJANGO_FSM_LOG_IGNORED_MODELS = ["tests.toy.models.ToyCase"]
+ROOT_URLCONF = "bench.urls"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from approvals import audit, perform
+from approvals import audit, perform, perform_bulk
 from approvals.exceptions import ConflictError, TransitionNotAllowed
 from approvals.models import AuditEntry, NoticePeriod, Objection
 from approvals.notices import file_objection
@@ -69,4 +69,32 @@ def test_objections_filed_at_once_all_join_the_cases_chain_in_turn(concurrent_db
     assert all(isinstance(r, Objection) for r in results), results
     filed = AuditEntry.objects.for_object(case).filter(action="file_objection")
     assert sorted(e.data["objector"] for e in filed) == [f"村民{i}" for i in range(RACERS)]
+    assert not any(audit.verify([ToyCase]))
+
+
+def test_two_bulks_at_once_on_overlapping_cases_move_each_case_once(concurrent_db, county, people):
+    cases = [
+        to_review(ToyCaseFactory(region=county.v11, creator=people.cadre), people)
+        for _ in range(120)
+    ]
+    other = RoleAssignmentFactory(role="township_reviewer", region=county.t1).user
+    batches = [(people.reviewer, cases[:80]), (other, cases[40:])]
+
+    def approve(i):
+        user, chosen = batches[i]
+        copies = list(
+            ToyCase.objects.select_related("region").filter(pk__in=[c.pk for c in chosen])
+        )
+        return perform_bulk(copies, "approve", user, comment="并发")
+
+    results = race(approve, 2)
+    done = [case.pk for result in results for case, _entry in result.done]
+    assert sorted(done) == sorted(case.pk for case in cases), results
+    refused = [reasons for result in results for _case, reasons in result.refused]
+    # The second batch waited for the first one's row locks, then saw the state it left.
+    assert refused == [["该记录已被他人处理，当前状态为“公示”，请刷新后重试"]] * 40
+    for case in cases:
+        assert AuditEntry.objects.for_object(case).filter(action="approve").count() == 1
+        assert NoticePeriod.objects.filter(object_id=case.pk, closed_at__isnull=True).count() == 1
+    assert set(ToyCase.objects.values_list("state", flat=True)) == {"notice"}
     assert not any(audit.verify([ToyCase]))
