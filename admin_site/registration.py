@@ -2,7 +2,8 @@
 
 Each procedure package may have an ``admin_options`` module with ``ADMINS = {Model: ModelAdmin}``;
 they are registered here, mixed with ``ScopedAdmin`` (``CaseAdmin`` for procedure cases,
-``RecordAdmin`` for other records with an audit chain), so a new procedure needs no change in
+``RecordAdmin`` for other records in a region with an audit chain; policy data, versions included,
+as ``PolicyDataAdmin``), so a new procedure needs no change in
 admin_site.
 """
 
@@ -24,7 +25,7 @@ def admin_class(model, options):
     """The class registered for ``model``: the procedure's options with the site's rules."""
     if issubclass(model, WorkflowCase):
         bases = (CaseAdmin, options)
-    elif issubclass(model, ChainedRecord):
+    elif issubclass(model, ChainedRecord) and region_path(model):
         bases = (RecordAdmin, options)
     elif region_path(model):
         bases = (ScopedAdmin, options)

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from approvals import evidence
+from approvals import evidence, policy_versions
 from approvals.diffs import ADDED, CHANGED, DELETED
 from approvals.models import AuditEntry, WorkflowCase
 from roles.catalogue import Role
@@ -27,7 +27,11 @@ ENGINE_ACTIONS = {
     "start_chain": gettext_lazy("建立审计链条（已有数据）"),
     "file_objection": gettext_lazy("提出异议"),
 }
-ROLE_LABELS = {**dict(Role.choices), "public": gettext_lazy("公众")}
+ROLE_LABELS = {
+    **dict(Role.choices),
+    "public": gettext_lazy("公众"),
+    policy_versions.SUPERUSER_ROLE: gettext_lazy("超级用户"),
+}
 OPERATIONS = {
     ADDED: gettext_lazy("新增"),
     CHANGED: gettext_lazy("修改"),

@@ -56,6 +56,11 @@ def canonical(entry: AuditEntry, content_type_label: str, region_code: str) -> s
     )
 
 
+def region_code(region) -> str:
+    """The region code an entry's hash covers: "" for an entry in no region."""
+    return region.code if region is not None else ""
+
+
 def entry_hash(entry: AuditEntry, content_type_label: str, region_code: str) -> str:
     """The entry's HMAC under the key it names; KeyError if that key is not configured."""
     message = entry.prev_hash + "\n" + canonical(entry, content_type_label, region_code)
@@ -98,14 +103,14 @@ def prepare(
         to_state=to_state,
         actor=actor,
         actor_role=actor_role,
-        region_id=case.region_id,
+        region=case.region,
         comment=comment,
         data=_normalise(data),
         created_at=now or clock.now(),
         prev_hash=case.audit_head,
         key_id=key_id,
     )
-    entry.hash = entry_hash(entry, label, case.region.code)
+    entry.hash = entry_hash(entry, label, region_code(case.region))
     case.audit_count = entry.seq
     case.audit_head = entry.hash
     case.audit_seal = head_seal(label, case.pk, entry.seq, entry.hash, key_id)
@@ -224,7 +229,7 @@ def verify_object(
                 f"signed with key {entry.key_id}, which is not configured",
                 key_id=entry.key_id,
             )
-        if entry.hash != entry_hash(entry, label, entry.region_code):
+        if entry.hash != entry_hash(entry, label, entry.region_code or ""):
             return Problem(label, object_id, entry.seq, entry.pk, "content was changed")
         prev = entry.hash
     found = len(entries)
@@ -298,7 +303,7 @@ def verify(models, region_prefix: str = "", on_object=None, checkpoint=None):
         ct = ContentType.objects.get_for_model(model)
         label = chain_label(model)
         bindings = model.chain_bindings()
-        records = model._base_manager.filter(region__code__startswith=region_prefix)
+        records = model._base_manager.filter(model.under_region(region_prefix))
         heads = (
             records.order_by("pk")
             .values_list(
@@ -306,12 +311,10 @@ def verify(models, region_prefix: str = "", on_object=None, checkpoint=None):
             )
             .iterator(2000)
         )
-        entries = (
-            AuditEntry.objects.filter(content_type=ct, region__code__startswith=region_prefix)
-            .with_region_code()
-            .order_by("object_id", "seq")
-            .iterator(2000)
-        )
+        entries = AuditEntry.objects.filter(content_type=ct)
+        if region_prefix:
+            entries = entries.filter(region__code__startswith=region_prefix)
+        entries = entries.with_region_code().order_by("object_id", "seq").iterator(2000)
         by_object = itertools.groupby(entries, key=operator.attrgetter("object_id"))
         chains = _Sorted((object_id, list(group)) for object_id, group in by_object)
         marks = _Sorted(checkpoint.marks(label) if checkpoint is not None else ())
