@@ -10,11 +10,13 @@ versions) is read by everyone who works here and changed only by superusers.
 from functools import reduce
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from roles.models import Region
+from roles.catalogue import Role
+from roles.models import Region, RoleAssignment
 
 from .scope import has_any_role, in_write_scope, read_filter, write_filter, write_prefixes
 
@@ -39,15 +41,27 @@ def region_of(obj, path: str):
     return reduce(getattr, path.split("__"), obj) if path else obj
 
 
+def people_in_write_scope(request, roles=None):
+    """The people who hold a role in force where the user may write as one of ``roles``: whom a
+    form may name (a household's helper)."""
+    held = RoleAssignment.objects.valid_on().exclude(role=Role.SYSTEM)
+    return held.filter(write_filter(request, "region", roles)).values("user")
+
+
 def limit_to_write_scope(field, request, roles=None):
     """A form field choosing a region (or a row that has one) offers only rows where the user may
-    write as one of ``roles`` (any writing role if None); posting another is a form error."""
+    write as one of ``roles`` (any writing role if None), one choosing a person only people
+    holding a role there; posting another is a form error."""
     if field is None or not hasattr(field, "queryset"):
         return field
-    path = region_path(field.queryset.model)
-    if path is None:
+    model = field.queryset.model
+    path = region_path(model)
+    if model is get_user_model():
+        field.queryset = field.queryset.filter(pk__in=people_in_write_scope(request, roles))
+    elif path is None:
         return field
-    field.queryset = field.queryset.filter(write_filter(request, path, roles))
+    else:
+        field.queryset = field.queryset.filter(write_filter(request, path, roles))
     field.error_messages = {**field.error_messages, "invalid_choice": OUTSIDE_WRITE_SCOPE}
     return field
 

@@ -80,3 +80,27 @@ def test_a_read_only_role_does_not_widen_where_one_may_change(client, county, au
 
     page = client.get(reverse("admin:household_household_change", args=[home.pk]))
     assert 'name="head_name"' in page.content.decode()  # at home, the village committee edits
+
+
+def test_a_households_helper_is_chosen_among_people_holding_a_role_in_the_write_scope(
+    client, county, people
+):
+    client.force_login(people.cadre)
+    page = client.get(reverse("admin:household_household_add"))
+    offered = set(page.context["adminform"].form.fields["helper"].queryset)
+    assert offered == {people.cadre, people.team}  # the village's own; not the township, not away
+    html = page.content.decode()
+    assert f'<option value="{people.team.pk}">' in html  # a list to choose from, not a search
+    assert f'<option value="{people.outsider.pk}">' not in html
+    response = client.post(
+        reverse("admin:household_household_add"),
+        {
+            "region": county.v11.pk,
+            "number": "H-1",
+            "head_name": "张三",
+            "helper": people.outsider.pk,
+            **inline_management(client),
+        },
+    )
+    assert response.status_code == 200 and OUTSIDE in response.content.decode()
+    assert not Household.objects.exists()
