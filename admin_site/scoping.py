@@ -9,7 +9,8 @@ versions) is read by everyone who works here and changed only by superusers.
 
 from functools import reduce
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
@@ -21,6 +22,7 @@ from roles.models import Region, RoleAssignment
 from .scope import has_any_role, in_write_scope, read_filter, write_filter, write_prefixes
 
 OUTSIDE_WRITE_SCOPE = _("所选项不在您有权办理的辖区内")
+OUTSIDE_WRITE_SCOPE_SKIPPED = _("所选的%(count)d项不在您有权办理的辖区内，未予处理")
 
 
 def region_path(model) -> str | None:
@@ -164,3 +166,34 @@ class ScopedAdmin(ReadableBySiteUsers, admin.ModelAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         return limit_to_write_scope(field, request, self.roles_that_write())
+
+    def get_changelist_instance(self, request):
+        """The list marks the rows outside the write scope: they get no box to select."""
+        changelist = super().get_changelist_instance(request)
+        for row in changelist.result_list:
+            region = region_of(row, self.region_field)
+            row.outside_write_scope = not in_write_scope(request, region, self.roles_that_write())
+        return changelist
+
+    def action_checkbox(self, obj):
+        if getattr(obj, "outside_write_scope", False):
+            return ""
+        return super().action_checkbox(obj)
+
+    def response_action(self, request, queryset):
+        """A changelist action acts only on the selected rows inside the write scope; how many
+        others were selected is said, and they are left alone."""
+        writable = queryset.filter(
+            write_filter(request, self.region_field, self.roles_that_write())
+        )
+        if request.POST.get("select_across", "0") == "1":
+            chosen = queryset
+        else:
+            chosen = queryset.filter(pk__in=request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))
+        skipped = chosen.exclude(pk__in=writable.values("pk")).count()
+        response = super().response_action(request, writable)
+        if response is not None and skipped:
+            self.message_user(
+                request, OUTSIDE_WRITE_SCOPE_SKIPPED % {"count": skipped}, messages.WARNING
+            )
+        return response

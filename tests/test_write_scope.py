@@ -5,9 +5,10 @@ never widens it."""
 import pytest
 from django.urls import reverse
 
+from approvals.models import SecurityEvent
 from tests.factories import RoleAssignmentFactory, VillagePopulationFactory
 from tests.household_setup import family
-from workflows.household.models import Household, VillagePopulation
+from workflows.household.models import Household, IdentificationCase, VillagePopulation
 
 OUTSIDE = "所选项不在您有权办理的辖区内"
 
@@ -104,3 +105,23 @@ def test_a_households_helper_is_chosen_among_people_holding_a_role_in_the_write_
     )
     assert response.status_code == 200 and OUTSIDE in response.content.decode()
     assert not Household.objects.exists()
+
+
+def test_a_list_action_offers_and_acts_on_only_the_rows_one_may_write(
+    client, county, auditor_and_cadre
+):
+    elsewhere, home = family(county.v21, None), family(county.v11, None)
+    client.force_login(auditor_and_cadre)
+    url = reverse("admin:household_household_changelist")
+    page = client.get(url).content.decode()
+    assert f'name="_selected_action" value="{home.pk}"' in page  # both are listed, one may be
+    assert f'name="_selected_action" value="{elsewhere.pk}"' not in page  # selected
+    response = client.post(
+        url,
+        {"action": "open_identification", "_selected_action": [home.pk, elsewhere.pk]},
+        follow=True,
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown == [f"{home}：已立案", "所选的1项不在您有权办理的辖区内，未予处理"]
+    assert [c.household for c in IdentificationCase.objects.all()] == [home]
+    assert not SecurityEvent.objects.exists()  # the row outside was never put to the engine
