@@ -100,6 +100,11 @@ class Fixed:
     related: tuple[str, ...] = ()
     reason: str = _("%(fields)s已经审批，不能直接修改")
 
+    def holds(self, accessor: str, row) -> bool:
+        """Whether a related row (as it was, or as an edit would leave it) is fixed: here every
+        row of the kinds named; a subclass may fix some rows of a kind only."""
+        return accessor in self.related
+
 
 @dataclasses.dataclass(frozen=True)
 class State:
