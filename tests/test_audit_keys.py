@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
 
-from approvals import perform, policy_versions
+from approvals import keys, perform, policy_versions
 from approvals.keys import fingerprint
 from approvals.models import AuditEntry
 from tests.conftest import ON_POSTGRES
@@ -99,3 +99,9 @@ def test_entries_written_before_the_key_column_keep_verifying(request, county, p
         key_id(OLD_KEY)
     }
     assert verify()[0] == 0
+
+
+def test_signing_with_a_key_not_configured_names_the_key():
+    with pytest.raises(KeyError) as missing:
+        keys.mac("00000000", "head")
+    assert missing.value.args == ("00000000",)

@@ -179,6 +179,7 @@ def test_versions_the_migrations_load_begin_their_chain_by_the_system_account(db
     loaded = Policy.objects.filter(workflow="project_library").first()
     (entry,) = entries_of(loaded)
     assert (entry.action, entry.actor, entry.region_id) == ("start_chain", system_user(), None)
+    assert entry.comment == ""  # the system account says nothing it was not told
     assert audit.verify_record(loaded) is None
 
 
