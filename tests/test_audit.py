@@ -154,7 +154,8 @@ def test_raw_sql_cannot_change_the_trail_on_postgresql(concurrent_db, trail, sql
     ):
         cursor.execute(sql)
     assert AuditEntry.objects.count() == before
-    assert verify()[0] == 0
+    code, out = verify()
+    assert code == 0, out
 
 
 @pytest.mark.postgres

@@ -81,8 +81,9 @@ def test_an_entry_moved_to_an_unknown_key_does_not_pass(cases):
     assert "entries signed with key 00000000, which is not configured" in out
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_entries_written_before_the_key_column_keep_verifying(request, county, people):
+def test_entries_written_before_the_key_column_keep_verifying(
+    request, django_db_serialized_rollback, transactional_db, county, people
+):
     """The column is added filled with the id of the key configured then, which signed them."""
     if ON_POSTGRES:
         request.getfixturevalue("concurrent_db")  # disarms the trail's trigger to clear it after
