@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from approvals import edits
 from approvals.decisions import may_edit
-from approvals.diffs import ADDED, CHANGED, DELETED
+from approvals.diffs import ADDED, CHANGED, DELETED, parent_link
 from approvals.exceptions import ConflictError, TransitionNotAllowed
 
 from .scoped_admin import ScopedAdmin
@@ -79,9 +79,31 @@ class AuditedEdits:
         return super().response_change(request, obj)
 
 
+def fixed_reason(record, fixed) -> str:
+    """What the page says of the figures ``fixed`` holds: the kinds of row, and how to change
+    them instead."""
+    labels = [str(getattr(record, accessor).model._meta.verbose_name) for accessor in fixed.related]
+    return str(fixed.reason) % {"fields": "、".join(labels)}
+
+
+def rows_read_only(formset, fixed, accessor):
+    """``formset`` with the rows ``fixed`` holds only shown: their values cannot be posted."""
+
+    class Held(formset):
+        def _construct_form(self, i, **kwargs):
+            form = super()._construct_form(i, **kwargs)
+            if form.instance.pk is not None and fixed.holds(accessor, form.instance):
+                for field in form.fields.values():
+                    field.disabled = True
+            return form
+
+    return Held
+
+
 class RecordAdmin(AuditedEdits, ScopedAdmin):
     """A record with a chain that runs no procedure (a household): created and edited through
-    ``approvals.edits``, its history shown under the form."""
+    ``approvals.edits``, its history shown under the form. Related rows the record fixes now
+    (``fixed_figures()``: a household's decided years) are only shown, with the reason."""
 
     change_form_template = "admin/jingzhun/record_change_form.html"
 
@@ -94,6 +116,14 @@ class RecordAdmin(AuditedEdits, ScopedAdmin):
             return self.may_write(request)
         return not edit_refusals(request, obj)
 
+    def get_formsets_with_inlines(self, request, obj=None):
+        fixed = obj.fixed_figures() if obj is not None else None
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            if fixed is not None:
+                link = parent_link(inline.model, self.model)
+                formset = rows_read_only(formset, fixed, link.remote_field.get_accessor_name())
+            yield formset, inline
+
     def save_model(self, request, obj, form, change):
         """Saved with its inline rows in ``save_related``, as one audited creation or edit."""
 
@@ -105,11 +135,13 @@ class RecordAdmin(AuditedEdits, ScopedAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         record = self.get_object(request, object_id)
+        fixed = record.fixed_figures()
         context = {
             "record": record,
             "kind": record.chain_verbose_name(),
             "timeline": timeline(record),
             "edit_refusals": edit_refusals(request, record),
+            "fixed_reason": fixed_reason(record, fixed) if fixed else "",
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, context)

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -26,7 +27,7 @@ from roles.models import Region
 from .context import may_inspect
 from .exports import CsvRows
 from .filters import RegionFilterField
-from .request_scope import in_read_scope, read_prefixes, readable
+from .request_scope import in_read_scope, read_filter, read_prefixes, readable
 from .timeline import ROLE_LABELS, action_label, timeline
 from .typed_fields import CodeField
 
@@ -72,7 +73,8 @@ class AuditSearch(forms.Form):
         self.fields["state"].choices = [("", _("全部")), *states.items()]
 
     def entries(self, request):
-        entries = readable(AuditEntry.objects.all(), request)
+        # Entries in no region (a policy version's) are read by everyone who may inspect.
+        entries = AuditEntry.objects.filter(read_filter(request) | Q(region__isnull=True))
         if not self.is_valid():
             return entries.none()
         data = self.cleaned_data
@@ -162,8 +164,9 @@ def _case_or_404(request, content_type_id, object_id):
         raise Http404 from None
     if model not in audit.chained_models().values():
         raise Http404
-    case = model._base_manager.select_related("region").filter(pk=object_id).first()
-    if case is None or not in_read_scope(request, case.region):
+    case = model._base_manager.filter(pk=object_id).first()
+    # A record in no region (a policy version) is read by everyone who may inspect.
+    if case is None or (case.region is not None and not in_read_scope(request, case.region)):
         raise Http404
     return case
 

@@ -3,7 +3,8 @@ is made as a new version ("另存为新版本") with its own name, date and sour
 
 Who may make a version: superusers anywhere; a county office or county approver for their own
 region (the new version's region prefix is one of theirs), so a county can adopt its own rules
-without touching the national or another county's.
+without touching the national or another county's. Making and correcting a version are entries
+of the version's audit chain (``approvals.policy_versions``), shown under its form.
 """
 
 from django import forms
@@ -14,10 +15,12 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from approvals import policy_versions
 from approvals.models import Policy
 from roles.catalogue import Role
 
 from .request_scope import request_jurisdiction
+from .timeline import timeline
 
 # Roles that may make a policy version for the regions they hold.
 POLICY_MAKERS = (Role.COUNTY_OFFICE, Role.COUNTY_APPROVER)
@@ -29,6 +32,15 @@ def version_prefixes(request) -> list[str] | None:
         return None
     held = request_jurisdiction(request)
     return sorted({p for role in POLICY_MAKERS for p in held.get(role, [])})
+
+
+def maker_role(request, prefix: str) -> str:
+    """The role the user makes or corrects a version for ``prefix`` as, for its trail."""
+    held = request_jurisdiction(request)
+    for role in POLICY_MAKERS:
+        if any(prefix.startswith(p) for p in held.get(role, [])):
+            return role
+    return policy_versions.SUPERUSER_ROLE
 
 
 class NewVersionForm(forms.ModelForm):
@@ -70,8 +82,24 @@ class PolicyAdmin(admin.ModelAdmin):
         return [path("<path:object_id>/new_version/", view, name=name), *super().get_urls()]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        context = {"may_make_version": version_prefixes(request) != [], **(extra_context or {})}
+        record = self.get_object(request, object_id)
+        if record is None:
+            return super().change_view(request, object_id, form_url, extra_context)
+        context = {
+            "may_make_version": version_prefixes(request) != [],
+            "kind": record.chain_verbose_name(),
+            "timeline": timeline(record),
+            **(extra_context or {}),
+        }
         return super().change_view(request, object_id, form_url, context)
+
+    def save_model(self, request, obj, form, change):
+        """A version made or corrected here is an entry of its chain, with old and new values."""
+        role = maker_role(request, obj.region_prefix)
+        if change:
+            policy_versions.correct(obj, request.user, role)
+        else:
+            policy_versions.create(obj, request.user, role)
 
     def new_version_view(self, request, object_id):
         """另存为新版本: a copy of this version's values, to be changed and saved as a new one."""
@@ -89,7 +117,9 @@ class PolicyAdmin(admin.ModelAdmin):
         form = NewVersionForm(request.POST or None, initial=initial, base=base, prefixes=prefixes)
         if request.method == "POST" and form.is_valid():
             version = form.save(commit=False)
-            version.supersede(base, request.user)
+            policy_versions.supersede(
+                version, base, request.user, maker_role(request, version.region_prefix)
+            )
             messages.success(request, _("已另存为新版本“%(version)s”") % {"version": version})
             return redirect("admin:approvals_policy_change", version.pk)
         context = {

@@ -2,8 +2,9 @@
 
 Each registered procedure (``approvals.procedures``) names the ModelAdmin options of its case
 model and of its app's other records; they are registered here, mixed with ``ScopedAdmin``
-(``CaseAdmin`` for procedure cases, ``RecordAdmin`` for other records with an audit chain), as
-each procedure is registered, so a new procedure needs no change in admin_site.
+(``CaseAdmin`` for procedure cases, ``RecordAdmin`` for other records in a region with an audit
+chain; policy data, versions included, as ``PolicyDataAdmin``), as each procedure is
+registered, so a new procedure needs no change in admin_site.
 """
 
 from django.contrib import admin
@@ -21,7 +22,7 @@ def admin_class(model, options):
     """The class registered for ``model``: the procedure's options with the site's rules."""
     if issubclass(model, WorkflowCase):
         bases = (CaseAdmin, options)
-    elif issubclass(model, ChainedRecord):
+    elif issubclass(model, ChainedRecord) and region_path(model):
         bases = (RecordAdmin, options)
     elif region_path(model):
         bases = (ScopedAdmin, options)

@@ -9,17 +9,21 @@ versions) is read by everyone who works here and changed only by superusers.
 
 from functools import reduce
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from approvals import procedures
-from roles.models import Region
+from roles.catalogue import Role
+from roles.models import Region, RoleAssignment
 
 from .request_scope import has_any_role, in_write_scope, read_filter, write_filter, write_prefixes
 
 OUTSIDE_WRITE_SCOPE = _("所选项不在您有权办理的辖区内")
+OUTSIDE_WRITE_SCOPE_SKIPPED = _("所选的%(count)d项不在您有权办理的辖区内，未予处理")
 
 
 def region_path(model) -> str | None:
@@ -41,15 +45,27 @@ def region_of(obj, path: str):
     return reduce(getattr, path.split("__"), obj) if path else obj
 
 
+def people_in_write_scope(request, roles=None):
+    """The people who hold a role in force where the user may write as one of ``roles``: whom a
+    form may name (a household's helper)."""
+    held = RoleAssignment.objects.valid_on().exclude(role=Role.SYSTEM)
+    return held.filter(write_filter(request, "region", roles)).values("user")
+
+
 def limit_to_write_scope(field, request, roles=None):
     """A form field choosing a region (or a row that has one) offers only rows where the user may
-    write as one of ``roles`` (any writing role if None); posting another is a form error."""
+    write as one of ``roles`` (any writing role if None), one choosing a person only people
+    holding a role there; posting another is a form error."""
     if field is None or not hasattr(field, "queryset"):
         return field
-    path = region_path(field.queryset.model)
-    if path is None:
+    model = field.queryset.model
+    path = region_path(model)
+    if model is get_user_model():
+        field.queryset = field.queryset.filter(pk__in=people_in_write_scope(request, roles))
+    elif path is None:
         return field
-    field.queryset = field.queryset.filter(write_filter(request, path, roles))
+    else:
+        field.queryset = field.queryset.filter(write_filter(request, path, roles))
     field.error_messages = {**field.error_messages, "invalid_choice": OUTSIDE_WRITE_SCOPE}
     return field
 
@@ -152,3 +168,34 @@ class ScopedAdmin(ReadableBySiteUsers, admin.ModelAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         return limit_to_write_scope(field, request, self.roles_that_write())
+
+    def get_changelist_instance(self, request):
+        """The list marks the rows outside the write scope: they get no box to select."""
+        changelist = super().get_changelist_instance(request)
+        for row in changelist.result_list:
+            region = region_of(row, self.region_field)
+            row.outside_write_scope = not in_write_scope(request, region, self.roles_that_write())
+        return changelist
+
+    def action_checkbox(self, obj):
+        if getattr(obj, "outside_write_scope", False):
+            return ""
+        return super().action_checkbox(obj)
+
+    def response_action(self, request, queryset):
+        """A changelist action acts only on the selected rows inside the write scope; how many
+        others were selected is said, and they are left alone."""
+        writable = queryset.filter(
+            write_filter(request, self.region_field, self.roles_that_write())
+        )
+        if request.POST.get("select_across", "0") == "1":
+            chosen = queryset
+        else:
+            chosen = queryset.filter(pk__in=request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))
+        skipped = chosen.exclude(pk__in=writable.values("pk")).count()
+        response = super().response_action(request, writable)
+        if response is not None and skipped:
+            self.message_user(
+                request, OUTSIDE_WRITE_SCOPE_SKIPPED % {"count": skipped}, messages.WARNING
+            )
+        return response

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from approvals import evidence
+from approvals import evidence, policy_versions
 from approvals.diffs import ADDED, CHANGED, DELETED
 from approvals.models import AuditEntry, WorkflowCase
 from approvals.spec import ENGINE_ACTION_LABELS, PUBLIC_ROLE, PUBLIC_ROLE_LABEL
@@ -21,7 +21,11 @@ from roles.catalogue import Role
 
 from . import files
 
-ROLE_LABELS = {**dict(Role.choices), PUBLIC_ROLE: PUBLIC_ROLE_LABEL}
+ROLE_LABELS = {
+    **dict(Role.choices),
+    PUBLIC_ROLE: PUBLIC_ROLE_LABEL,
+    policy_versions.SUPERUSER_ROLE: gettext_lazy("超级用户"),
+}
 OPERATIONS = {
     ADDED: gettext_lazy("新增"),
     CHANGED: gettext_lazy("修改"),

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_migrate, pre_save
 from django.utils.translation import gettext_lazy as _
 
 from .system import refuse_reserved_username
@@ -22,3 +22,7 @@ class ApprovalsConfig(AppConfig):
             sender=settings.AUTH_USER_MODEL,
             dispatch_uid="approvals.reserved_username",
         )
+        # Policy versions the migrations load begin their audit chain once the schema is in place.
+        from .policy_versions import start_chains
+
+        post_migrate.connect(start_chains, sender=self, dispatch_uid="approvals.policy_chains")

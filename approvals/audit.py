@@ -55,6 +55,11 @@ def canonical(entry: AuditEntry, content_type_label: str, region_code: str) -> s
     )
 
 
+def region_code(region) -> str:
+    """The region code an entry's hash covers: "" for an entry in no region."""
+    return region.code if region is not None else ""
+
+
 def entry_hash(entry: AuditEntry, content_type_label: str, region_code: str) -> str:
     """The entry's HMAC under the key it names; KeyError if that key is not configured."""
     message = entry.prev_hash + "\n" + canonical(entry, content_type_label, region_code)
@@ -95,14 +100,14 @@ def prepare(
         to_state=to_state,
         actor=actor,
         actor_role=actor_role,
-        region_id=case.region_id,
+        region=case.region,
         comment=comment,
         data=_normalise(data),
         created_at=now or clock.now(),
         prev_hash=case.audit_head,
         key_id=key_id,
     )
-    entry.hash = entry_hash(entry, label, case.region.code)
+    entry.hash = entry_hash(entry, label, region_code(case.region))
     case.audit_count = entry.seq
     case.audit_head = entry.hash
     case.audit_seal = head_seal(label, case.pk, entry.seq, entry.hash, key_id)
@@ -213,7 +218,7 @@ def verify_object(
                 "does not follow the entry before it (reordered or removed)",
             )
         try:  # one look-up of the key per entry: the HMAC's own
-            expected = entry_hash(entry, label, entry.region_code)
+            expected = entry_hash(entry, label, entry.region_code or "")
         except KeyError:
             return Problem(
                 label,
@@ -305,7 +310,7 @@ def verify(models, region_prefix: str = "", on_object=None, checkpoint=None):
     for model in models:
         label = chain_label(model)
         bindings = model.chain_bindings()
-        records = model._base_manager.filter(region__code__startswith=region_prefix)
+        records = model._base_manager.filter(model.under_region(region_prefix))
         heads = (
             records.order_by("pk")
             .values_list(
@@ -313,10 +318,11 @@ def verify(models, region_prefix: str = "", on_object=None, checkpoint=None):
             )
             .iterator(STREAM_CHUNK)
         )
+        entries = AuditEntry.objects.for_model(model)
+        if region_prefix:
+            entries = entries.filter(region__code__startswith=region_prefix)
         entries = (
-            AuditEntry.objects.for_model(model)
-            .filter(region__code__startswith=region_prefix)
-            .with_region_code()
+            entries.with_region_code()
             .order_by("object_id", "seq")
             .values_list(*STREAMED_FIELDS, named=True)
             .iterator(STREAM_CHUNK)

@@ -8,6 +8,8 @@ it from both and reports a row moved behind the engine's back, field by field.
 import dataclasses
 from collections.abc import Callable
 
+from . import diffs
+
 UNRECORDED = object()  # the chain does not say (a trail begun before the field was recorded)
 
 
@@ -25,6 +27,31 @@ class Binding:
         if expected is UNRECORDED or expected == value:
             return None
         return f"{self.name} is {_show(value)} but {self.says} {_show(expected)}"
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordedField(Binding):
+    """A field whose every value its chain records as text (``approvals.diffs``): creation
+    and each edit write it into the entry's ``changes``, so the row must read as the newest."""
+
+    field: object = None
+
+    def contradiction(self, value, entries) -> str | None:
+        return super().contradiction(diffs.as_text(self.field, value), entries)
+
+
+def recorded(field) -> RecordedField:
+    """The binding of a model field its creation and edit entries record."""
+
+    def newest(entries):
+        for entry in reversed(entries):
+            changes = entry.data.get("changes") if isinstance(entry.data, dict) else None
+            for change in changes or ():
+                if change.get("field") == field.name:
+                    return change.get("new")
+        return UNRECORDED
+
+    return RecordedField(field.name, field.attname, "the trail last recorded", newest, field)
 
 
 def _show(value) -> str:

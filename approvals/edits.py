@@ -65,9 +65,10 @@ def _belongs(row, link, record) -> bool:
     return record.pk is not None and getattr(row, link.attname) == record.pk
 
 
-def _apply_row(record, edit: RowEdit) -> tuple[dict | None, str]:
-    """Write one related row; return its entry (None if it reads the same) and the accessor of
-    its kind of row on the record (e.g. ``performance_targets``)."""
+def _apply_row(record, edit: RowEdit) -> tuple[dict | None, str, tuple]:
+    """Write one related row; return its entry (None if it reads the same), the accessor of
+    its kind of row on the record (e.g. ``performance_targets``) and the row as it was and as it
+    is now (an added row was nothing, a deleted one is nothing now)."""
     model = type(edit.row)
     link = diffs.parent_link(model, type(record))
     if not _belongs(edit.row, link, record):
@@ -78,7 +79,8 @@ def _apply_row(record, edit: RowEdit) -> tuple[dict | None, str]:
         if not edit.row._state.adding:
             raise ValueError("an added row must be new")
         edit.row.save()
-        return diffs.related_row(edit.row, edit.op, diffs.changes(None, edit.row, fields)), accessor
+        entry = diffs.related_row(edit.row, edit.op, diffs.changes(None, edit.row, fields))
+        return entry, accessor, (edit.row,)
     old = (
         model._base_manager.select_for_update()
         .filter(pk=edit.row.pk, **{link.attname: record.pk})
@@ -91,23 +93,27 @@ def _apply_row(record, edit: RowEdit) -> tuple[dict | None, str]:
     if edit.op == diffs.DELETED:
         entry = diffs.related_row(old, edit.op, diffs.changes(old, None, fields))
         old.delete()
-        return entry, accessor
+        return entry, accessor, (old,)
     edit.row.save()
     row_changes = diffs.changes(old, edit.row, fields)
-    return (diffs.related_row(edit.row, edit.op, row_changes) if row_changes else None), accessor
+    entry = diffs.related_row(edit.row, edit.op, row_changes) if row_changes else None
+    return entry, accessor, (old, edit.row)
 
 
-def _refuse_fixed(record, fixed, changed: list[dict], related: list[tuple[dict, str]]) -> None:
-    """Refuse, naming them, any approved figure (field or kind of row) the edit would change."""
+def _refuse_fixed(record, fixed, changed: list[dict], related: list[tuple]) -> None:
+    """Refuse, naming them, any approved figure (field or related row) the edit would change;
+    ``related`` holds each changed row's entry, accessor and states (``_apply_row``)."""
     if fixed is None:
         return
     meta = type(record)._meta
     labels = [
         meta.get_field(c["field"]).verbose_name for c in changed if c["field"] in fixed.fields
     ]
-    for row, accessor in related:
+    for row, accessor, states in related:
         label = apps.get_model(row["model"])._meta.verbose_name
-        if accessor in fixed.related and str(label) not in map(str, labels):
+        if any(fixed.holds(accessor, state) for state in states) and str(label) not in map(
+            str, labels
+        ):
             labels.append(label)
     if labels:
         raise TransitionNotAllowed([Reason("fixed_figures", fixed.reason, fields=labels)])
@@ -133,7 +139,7 @@ def record_edit(
                 attname = type(record)._meta.get_field(change["field"]).attname
                 setattr(fresh, attname, getattr(record, attname))
             rows = [_apply_row(record, edit) for edit in related]
-            rows = [(row, accessor) for row, accessor in rows if row]
+            rows = [(row, accessor, states) for row, accessor, states in rows if row]
             _refuse_fixed(fresh, fresh.fixed_figures(), changed, rows)
             if not changed and not rows:
                 return None
@@ -145,7 +151,7 @@ def record_edit(
                 actor=user,
                 actor_role=role,
                 comment=(comment or "").strip(),
-                data={"changes": changed, "related": [row for row, _accessor in rows]},
+                data={"changes": changed, "related": [row for row, _accessor, _states in rows]},
                 now=clock.now(),
             )
             _save(fresh, [c["field"] for c in changed], entry)

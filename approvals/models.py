@@ -28,21 +28,92 @@ from .exceptions import Reason
 from .spec import SYSTEM_ROLE, Workflow
 
 
+@dataclasses.dataclass(frozen=True)
+class EditRule:
+    """Who may edit a record now: someone holding one of ``roles`` over the record's region.
+
+    ``refusal`` is what anyone else is told (no roles at all: nobody may edit it now).
+    """
+
+    roles: tuple[str, ...]
+    refusal: Reason | str
+
+
+class ChainedRecord(models.Model):
+    """A record with an audit chain of its own: cases, and the data decisions rest on.
+
+    The head of the chain (entry count, last hash and a seal over both) lives on the row, outside
+    the entry table, so a cut-off tail shows. A subclass has a ``region`` (the entries' region;
+    None for a record that belongs to no region, which ``under_region`` then places) and may
+    name its chain with ``chain_name()`` (the entries' ``workflow``); ``verify_audit`` checks
+    every concrete subclass.
+
+    Edits go through ``approvals.edits``, which asks the record two questions: ``edit_rule()``
+    (who may edit it now) and ``fixed_figures()`` (approved figures nobody edits in place).
+    """
+
+    # Fields an edit never writes: they place the record, and the chain is the engine's.
+    engine_fields = ("region",)
+
+    audit_count = models.PositiveIntegerField(default=0, editable=False)
+    audit_head = models.CharField(max_length=64, blank=True, editable=False)
+    audit_seal = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def chain_name(cls) -> str:
+        """What this record's entries carry as their ``workflow``."""
+        return cls._meta.label_lower
+
+    @classmethod
+    def chain_verbose_name(cls):
+        """What people call this record's trail: the kind of record it is."""
+        return cls._meta.verbose_name
+
+    @classmethod
+    def chain_bindings(cls) -> list[binding.Binding]:
+        """The fields of the row that its chain also says, which verification compares."""
+        return [binding.REGION]
+
+    @classmethod
+    def under_region(cls, prefix: str) -> Q:
+        """The records a verification under a region code prefix covers ('' covers all)."""
+        return Q(region__code__startswith=prefix)
+
+    def edit_rule(self) -> EditRule:
+        raise NotImplementedError(f"{type(self).__name__} must say who may edit it")
+
+    def fixed_figures(self):
+        """The ``approvals.spec.Fixed`` figures of this record now, or None."""
+        return None
+
+
 class PolicyInUse(ValidationError):
     """A policy version that cases are pinned to cannot change: make a new version instead."""
 
 
-class Policy(models.Model):
+class Policy(ChainedRecord):
     """Policy data a case runs under: notice lengths, thresholds, optional steps.
 
     The most specific region prefix wins ('' is national, '34' a province, '341122' a county), then
     the newest ``effective_from``. A case keeps the policy it started under, so a version in use
-    is immutable (``save`` refuses to change it): a change is a new version (``supersede``),
-    naming the document it comes from, who made it and when.
+    is immutable (``save`` refuses to change it): a change is a new version, naming the document
+    it comes from, who made it and when (``approvals.policy_versions``).
+
+    Each version keeps an audit chain of its own, with every value it was made with and each
+    correction, old and new. A version belongs to no one region (a national one has no region at
+    all), so its entries carry none, and its chain is verified with the whole trail.
     """
 
     # What a version in use may never change.
     RULES = ("workflow", "version", "region_prefix", "effective_from", "values")
+    # What its chain binds: the rules and the document they come from.
+    BOUND = (*RULES, "source")
+
+    region = None  # the entries' region: none
+    engine_fields = ()
 
     workflow = models.CharField(_("流程"), max_length=64)
     version = models.CharField(_("版本"), max_length=32)
@@ -98,13 +169,13 @@ class Policy(models.Model):
             if issubclass(model, WorkflowCase)
         )
 
-    def supersede(self, base: "Policy", user) -> None:
-        """Save this unsaved copy of ``base`` as the version that replaces it, made by ``user``."""
-        self.workflow = base.workflow
-        self.supersedes = base
-        self.created_by = user
-        self.created_at = clock.now()
-        self.save(force_insert=True)
+    @classmethod
+    def chain_bindings(cls) -> list[binding.Binding]:
+        return [binding.recorded(cls._meta.get_field(name)) for name in cls.BOUND]
+
+    @classmethod
+    def under_region(cls, prefix: str) -> Q:
+        return Q() if not prefix else Q(pk__in=[])
 
     def value(self, key: str, default=None):
         return self.values.get(key, default)
@@ -120,62 +191,6 @@ class Policy(models.Model):
             .order_by(Length("region_prefix").desc(), "-effective_from")
             .first()
         )
-
-
-@dataclasses.dataclass(frozen=True)
-class EditRule:
-    """Who may edit a record now: someone holding one of ``roles`` over the record's region.
-
-    ``refusal`` is what anyone else is told (no roles at all: nobody may edit it now).
-    """
-
-    roles: tuple[str, ...]
-    refusal: Reason | str
-
-
-class ChainedRecord(models.Model):
-    """A record with an audit chain of its own: cases, and the data decisions rest on.
-
-    The head of the chain (entry count, last hash and a seal over both) lives on the row, outside
-    the entry table, so a cut-off tail shows. A subclass has a ``region`` (the entries' region)
-    and may name its chain with ``chain_name()`` (the entries' ``workflow``); ``verify_audit``
-    checks every concrete subclass.
-
-    Edits go through ``approvals.edits``, which asks the record two questions: ``edit_rule()``
-    (who may edit it now) and ``fixed_figures()`` (approved figures nobody edits in place).
-    """
-
-    # Fields an edit never writes: they place the record, and the chain is the engine's.
-    engine_fields = ("region",)
-
-    audit_count = models.PositiveIntegerField(default=0, editable=False)
-    audit_head = models.CharField(max_length=64, blank=True, editable=False)
-    audit_seal = models.CharField(max_length=64, blank=True, editable=False)
-
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def chain_name(cls) -> str:
-        """What this record's entries carry as their ``workflow``."""
-        return cls._meta.label_lower
-
-    @classmethod
-    def chain_verbose_name(cls):
-        """What people call this record's trail: the kind of record it is."""
-        return cls._meta.verbose_name
-
-    @classmethod
-    def chain_bindings(cls) -> list[binding.Binding]:
-        """The fields of the row that its chain also says, which verification compares."""
-        return [binding.REGION]
-
-    def edit_rule(self) -> EditRule:
-        raise NotImplementedError(f"{type(self).__name__} must say who may edit it")
-
-    def fixed_figures(self):
-        """The ``approvals.spec.Fixed`` figures of this record now, or None."""
-        return None
 
 
 class CaseQuerySet(models.QuerySet):
@@ -398,8 +413,14 @@ class AuditEntry(AppendOnly):
     actor_role = models.CharField(_("角色"), max_length=32)
     # Found by region through the (region, workflow) index below, which also answers the
     # inspector's counts from the index alone; no index of its own.
+    # None for a record in no region (a policy version); its hash covers the code as "".
     region = models.ForeignKey(
-        Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+", db_index=False
+        Region,
+        verbose_name=_("区划"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     comment = models.TextField(_("意见"), blank=True)
     data = models.JSONField(_("数据"), default=dict, blank=True, encoder=DjangoJSONEncoder)

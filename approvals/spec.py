@@ -141,6 +141,11 @@ class Fixed:
     def __post_init__(self):
         _refuse_text_for_tuples(self, "fields", "related")
 
+    def holds(self, accessor: str, row) -> bool:
+        """Whether a related row (as it was, or as an edit would leave it) is fixed: here every
+        row of the kinds named; a subclass may fix some rows of a kind only."""
+        return accessor in self.related
+
 
 @dataclasses.dataclass(frozen=True)
 class State:

@@ -47,7 +47,7 @@ def _set_up(cases: int):
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
-    from approvals import create_case
+    from approvals import create_case, policy_versions
     from approvals.models import Policy
     from bench.peer.models import PeerCase
     from roles.models import Level, Region, RoleAssignment
@@ -72,11 +72,13 @@ def _set_up(cases: int):
         v11 = region("620102001001", "一村", Level.VILLAGE, t1)
         v12 = region("620102001002", "二村", Level.VILLAGE, t1)
         v21 = region("620102002001", "三村", Level.VILLAGE, t2)
-        Policy.objects.create(
-            workflow="toy",
-            version="toy-2024",
-            effective_from=datetime.date(2014, 1, 1),
-            values={"notice_days": 5},
+        policy_versions.load(
+            Policy(
+                workflow="toy",
+                version="toy-2024",
+                effective_from=datetime.date(2014, 1, 1),
+                values={"notice_days": 5},
+            )
         )
         cadre = person("cadre", "village_committee", v11)
         reviewer = person("reviewer", "township_reviewer", t1)

@@ -41,11 +41,22 @@ _audit_triggers_disabled = False
 
 
 @pytest.fixture(autouse=True)
-def _audit_triggers_back_on(django_db_blocker):
-    """Re-arm the audit trail's triggers if a concurrent test disarmed them for its clean-up."""
+def _audit_triggers_back_on(request, django_db_blocker):
+    """Re-arm the audit trail's triggers if a concurrent test disarmed them for its clean-up.
+
+    A test with committed data first puts back the rows the migrations load, the policy
+    versions' chains among them; the first time, over the same rows still there, which the
+    triggers refuse to rewrite even unchanged: they are disarmed for that restore only.
+    """
     global _audit_triggers_disabled
-    if _audit_triggers_disabled:
+    restores = ON_POSTGRES and "django_db_serialized_rollback" in request.fixturenames
+    if restores:
+        request.getfixturevalue("django_db_setup")
+    if _audit_triggers_disabled or restores:
         with django_db_blocker.unblock():
+            if restores:
+                _set_append_only_triggers("DISABLE")
+                request.getfixturevalue("transactional_db")
             _set_append_only_triggers("ENABLE")
         _audit_triggers_disabled = False
 

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 
-from approvals import checkpoints, create_case, edits, perform
+from approvals import checkpoints, create_case, edits, perform, policy_versions
 from approvals.models import AuditEntry, Checkpoint, NoticePeriod, Objection, Policy, SecurityEvent
 from approvals.notices import file_objection, running_notice
 from roles.models import (
@@ -142,6 +142,13 @@ class PolicyFactory(factory.django.DjangoModelFactory):
     region_prefix = ""
     effective_from = datetime.date(2014, 1, 1)
     values = factory.LazyFunction(lambda: {"notice_days": 5})
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Made through the engine: each version begins its own audit chain."""
+        policy = model_class(*args, **kwargs)
+        policy_versions.load(policy)
+        return policy
 
 
 class SecurityEventFactory(factory.django.DjangoModelFactory):

@@ -7,6 +7,7 @@ class _Fields(HTMLParser):
     def __init__(self):
         super().__init__()
         self.values: dict[str, list[str]] = {}
+        self.buttons: dict[str, list[str]] = {}
         self._select = None
         self._select_first = None
         self._textarea = None
@@ -23,6 +24,8 @@ class _Fields(HTMLParser):
                 return
             if kind not in ("submit", "button", "file", "image", "reset"):
                 self._add(name, attrs.get("value") or ("on" if kind == "checkbox" else ""))
+        elif tag == "button" and name and attrs.get("type", "submit") == "submit":
+            self.buttons.setdefault(name, []).append(attrs.get("value") or "")
         elif tag == "select" and name:
             self._select, self._select_first = name, None
             self.values.setdefault(name, [])
@@ -55,3 +58,11 @@ def form_values(html: str) -> dict[str, list[str]]:
     parser.feed(html)
     parser.values.pop("csrfmiddlewaretoken", None)
     return parser.values
+
+
+def submit_values(html: str) -> dict[str, list[str]]:
+    """What each named submit button would send (a case's actions), disabled ones included:
+    a browser sends the one clicked, anyone else may send any."""
+    parser = _Fields()
+    parser.feed(html)
+    return parser.buttons

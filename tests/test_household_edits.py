@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from approvals import edits
 from approvals.diffs import CHANGED
-from approvals.exceptions import ConflictError, PermissionDenied
+from approvals.exceptions import ConflictError, PermissionDenied, TransitionNotAllowed
 from approvals.models import AuditEntry, SecurityEvent
 from tests.factories import IdentificationCaseFactory, RoleAssignmentFactory
 from tests.helpers import admin_form_data
@@ -178,3 +178,29 @@ def test_a_refused_edit_changes_nothing_even_when_rows_were_written_first(people
             [edits.RowEdit(member, CHANGED), edits.RowEdit(stale, CHANGED)],
         )
     assert Member.objects.get(pk=member.pk).health == "healthy"
+
+
+def test_the_figures_a_decided_case_rested_on_stay_as_decided(client, people, home):
+    """Registered on its 2019 assessment: that year's income and guarantee check are fixed;
+    the next year's stay open to the village."""
+    advance(IdentificationCaseFactory(household=home, opener=people.cadre), people, "registered")
+    reason = (
+        "（2019年度）是已办结的识别或退出所依据的数据，不能直接修改；"
+        "如需更正，请录入新年度的数据，重新办理识别或退出"
+    )
+    with pytest.raises(TransitionNotAllowed) as refused:
+        raise_wage(home, people.cadre)
+    assert refused.value.reasons == ["收入测算" + reason]
+    assert income_2019(home).wage_income == Decimal("8000")
+    later = home.incomes.get(year=2020)
+    later.wage_income = Decimal("21000")
+    assert edits.record_edit(home, people.cadre, [], [edits.RowEdit(later, CHANGED)])
+    client.force_login(people.cadre)
+    page = client.get(change_url(home))
+    assert "收入测算、两不愁三保障核查" + reason in page.content.decode()
+    data = admin_form_data(page)
+    prefix = income_form_prefix(page, home)
+    assert f"{prefix}-wage_income" not in data  # shown, not an input
+    data[f"{prefix}-wage_income"] = "30000"
+    client.post(change_url(home), data)
+    assert income_2019(home).wage_income == Decimal("8000")

@@ -2,14 +2,21 @@
 source, made by a county office or above for its own region, and pinned cases keep theirs."""
 
 import datetime
+import io
+import json
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.urls import reverse
 
-from approvals.models import Policy, PolicyInUse
+from approvals import audit
+from approvals.models import AuditEntry, Policy, PolicyInUse
 from approvals.notices import running_notice
+from approvals.system import system_user
 from tests.factories import PolicyFactory, RoleAssignmentFactory, ToyCaseFactory
 from tests.helpers import to_notice
+from tests.test_audit import sql_update, verify
 
 
 def county_prefix(county):
@@ -101,3 +108,101 @@ def test_a_new_version_needs_its_source_and_a_name_of_its_own(admin_client, poli
     response = admin_client.post(new_version_url(policy), form_for(policy, source=""))
     form = response.context["form"]
     assert set(form.errors) == {"source", "version"}
+
+
+# --- each version on its own audit chain ------------------------------------------------------
+
+
+def entries_of(policy):
+    return list(AuditEntry.objects.for_object(policy))
+
+
+def make_version(client, policy, county, person):
+    client.force_login(person)
+    response = client.post(
+        new_version_url(policy), form_for(policy, region_prefix=county_prefix(county))
+    )
+    assert response.status_code == 302
+    return Policy.objects.get(version="toy-2025")
+
+
+def test_a_new_version_is_the_first_entry_of_its_own_chain(client, county, people, policy):
+    v2 = make_version(client, policy, county, people.office)
+    (entry,) = entries_of(v2)
+    assert (entry.action, entry.actor, entry.actor_role) == (
+        "create",
+        people.office,
+        "county_office",
+    )
+    recorded = {c["field"]: c["new"] for c in entry.data["changes"]}
+    assert recorded["values"] == '{"notice_days": 9}'
+    assert recorded["source"] == "县扶贫办〔2025〕3号"
+    assert recorded["supersedes"] == str(policy.pk)
+    assert audit.verify_record(v2) is None
+
+
+def test_a_national_version_has_entries_in_no_region_that_verify(policy):
+    (entry,) = entries_of(policy)
+    assert entry.region_id is None
+    assert json.loads(audit.canonical(entry, "approvals.policy", ""))["region"] == ""
+    code, out = verify()
+    assert code == 0, out
+
+
+def test_a_correction_through_the_admin_records_the_old_and_new_value(admin_client, policy):
+    url = reverse("admin:approvals_policy_change", args=[policy.pk])
+    form = {**form_for(policy), "workflow": "toy", "version": policy.version}
+    assert admin_client.post(url, {**form, "values": '{"notice_days": 6}'}).status_code == 302
+    entry = entries_of(policy)[-1]
+    assert (entry.action, entry.actor_role) == ("edit", "superuser")
+    changes = {c["field"]: (c["old"], c["new"]) for c in entry.data["changes"]}
+    assert changes["values"] == ('{"notice_days": 5}', '{"notice_days": 6}')
+    policy.refresh_from_db()
+    assert audit.verify_record(policy) is None
+    page = admin_client.get(url).content.decode()
+    assert 'id="timeline"' in page and "修改记录" in page and "超级用户" in page
+
+
+def test_a_version_edited_behind_the_trail_is_reported(policy):
+    sql_update(
+        'UPDATE approvals_policy SET "values" = %s WHERE id = %s',
+        ['{"notice_days": 1}', policy.pk],
+    )
+    code, out = verify()
+    assert code == 1
+    assert (
+        f'BROKEN approvals.policy#{policy.pk}: values is {{"notice_days": 1}} but the trail' in out
+    )
+
+
+def test_versions_the_migrations_load_begin_their_chain_by_the_system_account(db):
+    loaded = Policy.objects.filter(workflow="project_library").first()
+    (entry,) = entries_of(loaded)
+    assert (entry.action, entry.actor, entry.region_id) == ("start_chain", system_user(), None)
+    assert entry.comment == ""  # the system account says nothing it was not told
+    assert audit.verify_record(loaded) is None
+
+
+def test_auditors_read_a_versions_trail_in_the_inspector(client, county, people, policy):
+    v2 = make_version(client, policy, county, people.office)
+    client.force_login(people.auditor)
+    search = client.get(reverse("admin:inspector"), {"workflow": "approvals.policy"})
+    assert search.content.decode().count("政策版本 #") == Policy.objects.count()
+    ct = ContentType.objects.get_for_model(Policy)
+    page = client.get(reverse("admin:inspector_object", args=[ct.pk, v2.pk])).content.decode()
+    assert "县扶贫办〔2025〕3号" in page and "notice_days" in page
+    assert "链条完好" in page or 'class="problem"' not in page
+
+
+def test_a_version_erased_with_its_trail_is_named_by_a_checkpoint(policy, tmp_path):
+    path = tmp_path / "cp.json.gz"
+    call_command("audit_checkpoint", "--out", str(path), stdout=io.StringIO())
+    ct = ContentType.objects.get_for_model(Policy)
+    sql_update(
+        "DELETE FROM approvals_auditentry WHERE content_type_id = %s AND object_id = %s",
+        [ct.pk, policy.pk],
+    )
+    sql_update("DELETE FROM approvals_policy WHERE id = %s", [policy.pk])
+    code, out = verify("--checkpoint", str(path))
+    assert code == 1
+    assert f"BROKEN approvals.policy#{policy.pk}: in the checkpoint of" in out

@@ -5,9 +5,10 @@ never widens it."""
 import pytest
 from django.urls import reverse
 
+from approvals.models import SecurityEvent
 from tests.factories import RoleAssignmentFactory, VillagePopulationFactory
 from tests.household_setup import family
-from workflows.household.models import Household, VillagePopulation
+from workflows.household.models import Household, IdentificationCase, VillagePopulation
 
 OUTSIDE = "所选项不在您有权办理的辖区内"
 
@@ -80,3 +81,47 @@ def test_a_read_only_role_does_not_widen_where_one_may_change(client, county, au
 
     page = client.get(reverse("admin:household_household_change", args=[home.pk]))
     assert 'name="head_name"' in page.content.decode()  # at home, the village committee edits
+
+
+def test_a_households_helper_is_chosen_among_people_holding_a_role_in_the_write_scope(
+    client, county, people
+):
+    client.force_login(people.cadre)
+    page = client.get(reverse("admin:household_household_add"))
+    offered = set(page.context["adminform"].form.fields["helper"].queryset)
+    assert offered == {people.cadre, people.team}  # the village's own; not the township, not away
+    html = page.content.decode()
+    assert f'<option value="{people.team.pk}">' in html  # a list to choose from, not a search
+    assert f'<option value="{people.outsider.pk}">' not in html
+    response = client.post(
+        reverse("admin:household_household_add"),
+        {
+            "region": county.v11.pk,
+            "number": "H-1",
+            "head_name": "张三",
+            "helper": people.outsider.pk,
+            **inline_management(client),
+        },
+    )
+    assert response.status_code == 200 and OUTSIDE in response.content.decode()
+    assert not Household.objects.exists()
+
+
+def test_a_list_action_offers_and_acts_on_only_the_rows_one_may_write(
+    client, county, auditor_and_cadre
+):
+    elsewhere, home = family(county.v21, None), family(county.v11, None)
+    client.force_login(auditor_and_cadre)
+    url = reverse("admin:household_household_changelist")
+    page = client.get(url).content.decode()
+    assert f'name="_selected_action" value="{home.pk}"' in page  # both are listed, one may be
+    assert f'name="_selected_action" value="{elsewhere.pk}"' not in page  # selected
+    response = client.post(
+        url,
+        {"action": "open_identification", "_selected_action": [home.pk, elsewhere.pk]},
+        follow=True,
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown == [f"{home}：已立案", "所选的1项不在您有权办理的辖区内，未予处理"]
+    assert [c.household for c in IdentificationCase.objects.all()] == [home]
+    assert not SecurityEvent.objects.exists()  # the row outside was never put to the engine

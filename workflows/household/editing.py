@@ -6,13 +6,19 @@ own in that case's current state may change it (the same rule as the case's own 
 nobody while the case's public notice runs. With no open case, the village committee of the
 household's village keeps its data (数据录入); every other role is refused. Each edit is audited
 on the household's own chain by ``approvals.edits``.
+
+Whoever edits, the incomes and guarantee checks of a year that a decided case (an identification
+registered or rejected, an exit done) rested on stay as they were decided (``DecidedYears``).
 """
+
+import dataclasses
 
 from django.utils.translation import gettext_lazy as _
 
 from approvals.exceptions import Reason
 from approvals.models import EditRule
 from approvals.notices import running_notice
+from approvals.spec import Fixed
 
 VILLAGE = ("village_committee",)
 
@@ -49,3 +55,24 @@ def household_rule(household, open_cases) -> EditRule:
             state=case.state_label,
         ),
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class DecidedYears(Fixed):
+    """The rows of ``related`` kinds whose year a decided case rested on."""
+
+    years: frozenset[int] = frozenset()
+
+    def holds(self, accessor: str, row) -> bool:
+        return accessor in self.related and row.year in self.years
+
+
+def decided_years_fixed(years) -> DecidedYears | None:
+    """What the decided cases of these years fix: that year's incomes and guarantee checks."""
+    if not years:
+        return None
+    reason = _(
+        "%%(fields)s（%(years)s年度）是已办结的识别或退出所依据的数据，不能直接修改；"
+        "如需更正，请录入新年度的数据，重新办理识别或退出"
+    ) % {"years": "、".join(str(year) for year in sorted(years))}
+    return DecidedYears((), ("incomes", "guarantees"), reason, frozenset(years))

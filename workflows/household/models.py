@@ -115,6 +115,20 @@ class Household(ChainedRecord):
     def edit_rule(self) -> EditRule:
         return editing.household_rule(self, self.open_cases())
 
+    def decided_years(self) -> set[int]:
+        """The years its decided identification and exit cases rested on."""
+        if self.pk is None:
+            return set()
+        identified = IdentificationCase.objects.filter(household=self, state__in=IDENTIFIED)
+        exited = ExitCase.objects.filter(household=self, state__in=EXITED)
+        return {
+            *identified.values_list("year", flat=True),
+            *exited.values_list("year", flat=True),
+        }
+
+    def fixed_figures(self):
+        return editing.decided_years_fixed(self.decided_years())
+
     def clean(self):
         causes = self.other_causes
         if not isinstance(causes, list) or not all(isinstance(c, str) for c in causes):
@@ -317,6 +331,9 @@ class HouseholdCase(WorkflowCase):
 
 IDENTIFICATION_CLOSED = ("registered", "rejected")
 EXIT_CLOSED = ("exited", "withdrawn")
+# Closed with a decision on the year's data (a withdrawn exit decided nothing).
+IDENTIFIED = IDENTIFICATION_CLOSED
+EXITED = ("exited",)
 
 
 def _one_open_case(model_name, closed_states):

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from approvals import clock, create_case
+from approvals import clock, create_case, policy_versions
 from approvals.models import Policy
 from approvals.spec import CLOSE_NOTICE
 from workflows import roads
@@ -97,15 +97,18 @@ def seed(demo) -> int:
     people = demo.people
     village = demo.villages[0]
     created = 0
-    policy, _new = Policy.objects.get_or_create(
-        workflow=ProjectApplication.workflow.name,
-        version=f"{demo.county.name}-2024",
-        defaults={
-            "region_prefix": demo.county.prefix,
-            "effective_from": datetime.date(2024, 1, 1),
-            "values": {**DEMO_POLICY_DAYS, "county_appraisal": True, "category_list": "2021"},
-        },
-    )
+    policy = Policy.objects.filter(
+        workflow=ProjectApplication.workflow.name, version=f"{demo.county.name}-2024"
+    ).first()
+    if policy is None:
+        policy = Policy(
+            workflow=ProjectApplication.workflow.name,
+            version=f"{demo.county.name}-2024",
+            region_prefix=demo.county.prefix,
+            effective_from=datetime.date(2024, 1, 1),
+            values={**DEMO_POLICY_DAYS, "county_appraisal": True, "category_list": "2021"},
+        )
+        policy_versions.load(policy)
     for state in ProjectApplication.workflow.states:
         name = f"示范项目：{ProjectApplication.workflow.state_label(state)}"
         if ProjectApplication.objects.filter(region=village, name=name).exists():

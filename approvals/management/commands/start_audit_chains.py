@@ -18,7 +18,8 @@ class Command(BaseCommand):
                 continue
             started = 0
             chainless = model._base_manager.filter(audit_count=0, audit_seal="")
-            for record in chainless.select_related("region").order_by("pk").iterator(500):
+            regions = [f.name for f in model._meta.concrete_fields if f.name == "region"]
+            for record in chainless.select_related(*regions).order_by("pk").iterator(500):
                 edits.start_chain(record)
                 started += 1
             self.stdout.write(f"{name}: started {started} chains")
