@@ -10,6 +10,7 @@ import functools
 
 from django import forms
 from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.db import models
 
 from approvals import typed_input
@@ -64,6 +65,25 @@ def bounded_ids(values, pk) -> list[str]:
     return [str(pk) for pk in ids if pk is not None]
 
 
+class BoundedChoices:
+    """An autocomplete that shows as chosen only what can be an id of its rows: Django's looks
+    up whatever was sent to show the choice again, and a value such as "1e400" would then fail
+    the page instead of the field."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        key = remote.model._meta.get_field(remote.field_name)
+        return super().optgroups(name, bounded_ids(value, key), attr)
+
+
+class BoundedAutocompleteSelect(BoundedChoices, AutocompleteSelect):
+    pass
+
+
+class BoundedAutocompleteSelectMultiple(BoundedChoices, AutocompleteSelectMultiple):
+    pass
+
+
 class TypedInputAdmin:
     """For a ModelAdmin or an inline: every form field built from a model field takes typed input
     in normal form, and every whole number is held to its column (a 20-digit figure is a form
@@ -80,6 +100,19 @@ class TypedInputAdmin:
             kwargs["form_class"] = normal_form_class(type(field), multiline)
             field = super().formfield_for_dbfield(db_field, request, **kwargs)
         return field
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            using = kwargs.get("using")
+            kwargs["widget"] = BoundedAutocompleteSelect(db_field, self.admin_site, using=using)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = BoundedAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_inlines(self, request, obj):
         return [

@@ -425,3 +425,21 @@ def test_the_timer_migration_strips_an_account_that_took_the_name_before_it(db):
     timer = User.objects.get(username="system")
     assert is_system_user(timer)
     assert not timer.check_password(PASSWORD)
+
+
+@pytest.mark.parametrize("bad_id", ["1e400", "9" * 25, "１２"])
+def test_a_person_chosen_by_a_value_that_cannot_be_an_id_is_a_form_error(
+    as_county_admin, county, bad_id
+):
+    response = as_county_admin.post(
+        reverse("admin:roles_roleassignment_add"),
+        {
+            "user": bad_id,
+            "role": "village_committee",
+            "region": county.v11.pk,
+            "valid_from": "2024-01-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert not RoleAssignment.objects.filter(region=county.v11, role="village_committee").exists()
