@@ -1,14 +1,19 @@
+import dataclasses
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from approvals import available_actions, perform, perform_bulk, queue_for
+from approvals import available_actions, engine, perform, perform_bulk, queue_for
 from approvals.exceptions import ConflictError, PermissionDenied, TransitionNotAllowed
 from approvals.models import AuditEntry, SecurityEvent
-from tests.factories import ToyCaseFactory
+from tests.factories import ProjectApplicationFactory, ToyCaseFactory
 from tests.helpers import to_notice, to_review
-from tests.toy.models import ToyCase
+from tests.toy.models import TOY, ToyCase
+from workflows.project_library.demo import advance
+from workflows.project_library.models import ProjectApplication
 
 
 @pytest.fixture
@@ -31,6 +36,12 @@ def test_a_step_moves_the_state_and_writes_one_audit_entry(case, people):
     assert [e.action for e in AuditEntry.objects.for_object(case)] == ["create", "submit"]
 
 
+def test_the_comment_is_kept_in_normal_form_with_its_line_breaks(case, people):
+    perform(case, "submit", people.cadre, comment=" 第一行\x00：预算２０２４\r\n第二行\r第三行 ")
+    stored = AuditEntry.objects.for_object(case).last()
+    assert stored.comment == "第一行：预算2024\n第二行\n第三行"
+
+
 def test_the_state_field_cannot_be_set_directly(case):
     with pytest.raises(AttributeError):
         case.state = "done"
@@ -43,7 +54,12 @@ def test_an_action_from_the_wrong_state_is_refused_with_its_reason(case, people)
     assert ToyCase.objects.get(pk=case.pk).state == "draft"
     assert AuditEntry.objects.for_object(case).count() == 1
     event = SecurityEvent.objects.get()
-    assert (event.kind, event.user, event.action) == ("not_allowed", people.reviewer, "approve")
+    assert (event.kind, event.user, event.action, event.workflow) == (
+        "not_allowed",
+        people.reviewer,
+        "approve",
+        "toy",
+    )
 
 
 def test_a_refusal_is_found_among_the_security_events_of_its_case(case, county, people):
@@ -77,6 +93,39 @@ def test_a_user_without_the_role_in_the_region_is_denied_and_logged(case, people
     )
 
 
+@pytest.mark.parametrize("user", [None, AnonymousUser()], ids=["no user", "anonymous"])
+def test_someone_not_signed_in_is_denied_and_logged_without_a_user(case, user):
+    with pytest.raises(PermissionDenied) as err:
+        perform(case, "submit", user)
+    assert err.value.reasons == ["您没有执行“提交”的权限"]
+    assert ToyCase.objects.get(pk=case.pk).state == "draft"
+    event = SecurityEvent.objects.get()
+    assert (event.kind, event.user, event.action, event.object_id) == (
+        "permission",
+        None,
+        "submit",
+        case.pk,
+    )
+
+
+def test_a_role_that_takes_the_action_only_in_another_state_is_denied(county, people):
+    """“退回修改” is the township reviewer's in the township's review and the county approver's
+    in the county's: the county approver, though their county holds the village, may not return
+    a project that waits for the township."""
+    project = ProjectApplicationFactory(region=county.v11, creator=people.cadre)
+    advance(project, people, "township_review")
+    with pytest.raises(PermissionDenied) as err:
+        perform(project, "return_for_revision", people.approver, comment="预算偏高")
+    assert "乡镇审核" in err.value.reasons[0] and "退回修改" in err.value.reasons[0]
+    assert ProjectApplication.objects.get(pk=project.pk).state == "township_review"
+    event = SecurityEvent.objects.get()
+    assert (event.kind, event.user, event.action) == (
+        "permission",
+        people.approver,
+        "return_for_revision",
+    )
+
+
 def test_a_reviewer_of_another_township_in_the_same_county_is_denied(case, people):
     to_review(case, people)
     with pytest.raises(PermissionDenied):
@@ -96,6 +145,24 @@ def test_guards_return_every_reason_and_change_nothing(county, people):
     assert ToyCase.objects.get(pk=case.pk).state == "draft"
 
 
+def test_a_guard_learns_the_role_the_actor_takes_the_step_as(case, people, monkeypatch):
+    """A procedure's guard may hold a step to one of the roles that take it: ``ctx.role`` is the
+    role the actor acts as (here 驻村工作队 may submit by the spec, and the guard refuses it)."""
+
+    def only_the_committee_submits(case, ctx):
+        if ctx.role != "village_committee":
+            yield f"{ctx.role}不能提交"
+
+    submit = TOY.transition("submit", "draft")
+    held_to_the_committee = dataclasses.replace(submit, guards=(only_the_committee_submits,))
+    monkeypatch.setitem(TOY._by_name_and_source, ("submit", "draft"), held_to_the_committee)
+    with pytest.raises(TransitionNotAllowed) as err:
+        perform(case, "submit", people.team)
+    assert err.value.reasons == ["work_team不能提交"]
+    perform(case, "submit", people.cadre)
+    assert case.state == "review"
+
+
 def test_returning_needs_a_comment(case, people):
     to_review(case, people)
     with pytest.raises(TransitionNotAllowed) as err:
@@ -113,6 +180,28 @@ def test_a_stale_copy_cannot_overwrite_a_newer_state(case, people):
         perform(stale, "approve", people.reviewer)
     assert ToyCase.objects.get(pk=case.pk).state == "rejected"
     assert SecurityEvent.objects.filter(kind="conflict").count() == 1
+
+
+def test_a_write_between_the_read_and_the_update_refuses_the_step(case, people, monkeypatch):
+    """Where no row lock holds the case (SQLite), another writer can move it after the step read
+    it: the state-conditioned UPDATE then writes nothing, the step is refused with what the actor
+    must do, and the refusal is in the security log."""
+    to_review(case, people)
+
+    def another_writer_rejects(obj, fresh):
+        ToyCase.objects.filter(pk=case.pk).update(state="rejected")
+
+    monkeypatch.setattr(engine, "ensure_unchanged", another_writer_rejects)
+    with pytest.raises(ConflictError) as err:
+        perform(case, "approve", people.reviewer)
+    assert err.value.reasons == ["该记录已被他人处理，请刷新后重试"]
+    assert AuditEntry.objects.for_object(case).count() == 2
+    event = SecurityEvent.objects.get()
+    assert (event.kind, event.action, event.reasons) == (
+        "conflict",
+        "approve",
+        ["该记录已被他人处理，请刷新后重试"],
+    )
 
 
 def test_a_single_step_reads_once_and_writes_once(case, people):
