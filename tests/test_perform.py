@@ -71,8 +71,9 @@ def test_a_refusal_is_found_among_the_security_events_of_its_case(case, county, 
 
 
 def test_an_unknown_action_is_refused(case, people):
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed) as err:
         perform(case, "launch_rocket", people.cadre)
+    assert err.value.reasons == ["没有“launch_rocket”这项操作"]
 
 
 def test_a_user_without_the_role_in_the_region_is_denied_and_logged(case, people):
@@ -91,6 +92,15 @@ def test_a_user_without_the_role_in_the_region_is_denied_and_logged(case, people
         case.pk,
         case.region,
     )
+
+
+def test_a_deactivated_account_is_denied_whatever_roles_it_still_holds(case, people):
+    people.cadre.is_active = False
+    people.cadre.save()
+    with pytest.raises(PermissionDenied) as err:
+        perform(case, "submit", people.cadre)
+    assert err.value.reasons == ["您没有执行“提交”的权限"]
+    assert ToyCase.objects.get(pk=case.pk).state == "draft"
 
 
 @pytest.mark.parametrize("user", [None, AnonymousUser()], ids=["no user", "anonymous"])
@@ -124,6 +134,14 @@ def test_a_role_that_takes_the_action_only_in_another_state_is_denied(county, pe
         people.approver,
         "return_for_revision",
     )
+
+
+def test_without_a_role_the_refusal_names_the_role_whatever_the_state(case, people):
+    """Someone who may never approve learns which role it takes, not that the draft cannot be
+    approved yet: nothing about the case's state."""
+    with pytest.raises(PermissionDenied) as err:
+        perform(case, "approve", people.outsider)
+    assert err.value.reasons == [f"您在{case.region.name}没有“乡镇审核人”角色，不能执行“审核通过”"]
 
 
 def test_a_reviewer_of_another_township_in_the_same_county_is_denied(case, people):
@@ -163,11 +181,24 @@ def test_a_guard_learns_the_role_the_actor_takes_the_step_as(case, people, monke
     assert case.state == "review"
 
 
+def test_an_action_is_not_greyed_out_for_what_is_typed_with_it(county, people):
+    """The meeting's figures are entered with “记录议事结果”: before anyone typed them the action
+    is offered, not refused for a missing quorum."""
+    project = ProjectApplicationFactory(region=county.v11, creator=people.cadre)
+    advance(project, people, "deliberation")
+    actions = {a.name: a for a in available_actions(project, people.cadre)}
+    assert (actions["record_deliberation"].allowed, actions["record_deliberation"].reasons) == (
+        True,
+        [],
+    )
+
+
 def test_returning_needs_a_comment(case, people):
     to_review(case, people)
     with pytest.raises(TransitionNotAllowed) as err:
         perform(case, "return_for_revision", people.reviewer, comment="   ")
     assert err.value.reasons == ["“退回修改”必须填写意见"]
+    assert SecurityEvent.objects.get().reason_codes == ["comment_required"]
     perform(case, "return_for_revision", people.reviewer, comment="请补充预算明细")
     assert case.state == "draft"
 
