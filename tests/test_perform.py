@@ -1,14 +1,19 @@
+import dataclasses
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from approvals import available_actions, perform, perform_bulk, queue_for
+from approvals import available_actions, engine, perform, perform_bulk, queue_for
 from approvals.exceptions import ConflictError, PermissionDenied, TransitionNotAllowed
 from approvals.models import AuditEntry, SecurityEvent
-from tests.factories import ToyCaseFactory
+from tests.factories import ProjectApplicationFactory, ToyCaseFactory
 from tests.helpers import to_notice, to_review
-from tests.toy.models import ToyCase
+from tests.toy.models import TOY, ToyCase
+from workflows.project_library.demo import advance
+from workflows.project_library.models import ProjectApplication
 
 
 @pytest.fixture
@@ -31,6 +36,12 @@ def test_a_step_moves_the_state_and_writes_one_audit_entry(case, people):
     assert [e.action for e in AuditEntry.objects.for_object(case)] == ["create", "submit"]
 
 
+def test_the_comment_is_kept_in_normal_form_with_its_line_breaks(case, people):
+    perform(case, "submit", people.cadre, comment=" 第一行\x00：预算２０２４\r\n第二行\r第三行 ")
+    stored = AuditEntry.objects.for_object(case).last()
+    assert stored.comment == "第一行：预算2024\n第二行\n第三行"
+
+
 def test_the_state_field_cannot_be_set_directly(case):
     with pytest.raises(AttributeError):
         case.state = "done"
@@ -43,7 +54,12 @@ def test_an_action_from_the_wrong_state_is_refused_with_its_reason(case, people)
     assert ToyCase.objects.get(pk=case.pk).state == "draft"
     assert AuditEntry.objects.for_object(case).count() == 1
     event = SecurityEvent.objects.get()
-    assert (event.kind, event.user, event.action) == ("not_allowed", people.reviewer, "approve")
+    assert (event.kind, event.user, event.action, event.workflow) == (
+        "not_allowed",
+        people.reviewer,
+        "approve",
+        "toy",
+    )
 
 
 def test_a_refusal_is_found_among_the_security_events_of_its_case(case, county, people):
@@ -55,8 +71,9 @@ def test_a_refusal_is_found_among_the_security_events_of_its_case(case, county, 
 
 
 def test_an_unknown_action_is_refused(case, people):
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed) as err:
         perform(case, "launch_rocket", people.cadre)
+    assert err.value.reasons == ["没有“launch_rocket”这项操作"]
 
 
 def test_a_user_without_the_role_in_the_region_is_denied_and_logged(case, people):
@@ -75,6 +92,56 @@ def test_a_user_without_the_role_in_the_region_is_denied_and_logged(case, people
         case.pk,
         case.region,
     )
+
+
+def test_a_deactivated_account_is_denied_whatever_roles_it_still_holds(case, people):
+    people.cadre.is_active = False
+    people.cadre.save()
+    with pytest.raises(PermissionDenied) as err:
+        perform(case, "submit", people.cadre)
+    assert err.value.reasons == ["您没有执行“提交”的权限"]
+    assert ToyCase.objects.get(pk=case.pk).state == "draft"
+
+
+@pytest.mark.parametrize("user", [None, AnonymousUser()], ids=["no user", "anonymous"])
+def test_someone_not_signed_in_is_denied_and_logged_without_a_user(case, user):
+    with pytest.raises(PermissionDenied) as err:
+        perform(case, "submit", user)
+    assert err.value.reasons == ["您没有执行“提交”的权限"]
+    assert ToyCase.objects.get(pk=case.pk).state == "draft"
+    event = SecurityEvent.objects.get()
+    assert (event.kind, event.user, event.action, event.object_id) == (
+        "permission",
+        None,
+        "submit",
+        case.pk,
+    )
+
+
+def test_a_role_that_takes_the_action_only_in_another_state_is_denied(county, people):
+    """“退回修改” is the township reviewer's in the township's review and the county approver's
+    in the county's: the county approver, though their county holds the village, may not return
+    a project that waits for the township."""
+    project = ProjectApplicationFactory(region=county.v11, creator=people.cadre)
+    advance(project, people, "township_review")
+    with pytest.raises(PermissionDenied) as err:
+        perform(project, "return_for_revision", people.approver, comment="预算偏高")
+    assert "乡镇审核" in err.value.reasons[0] and "退回修改" in err.value.reasons[0]
+    assert ProjectApplication.objects.get(pk=project.pk).state == "township_review"
+    event = SecurityEvent.objects.get()
+    assert (event.kind, event.user, event.action) == (
+        "permission",
+        people.approver,
+        "return_for_revision",
+    )
+
+
+def test_without_a_role_the_refusal_names_the_role_whatever_the_state(case, people):
+    """Someone who may never approve learns which role it takes, not that the draft cannot be
+    approved yet: nothing about the case's state."""
+    with pytest.raises(PermissionDenied) as err:
+        perform(case, "approve", people.outsider)
+    assert err.value.reasons == [f"您在{case.region.name}没有“乡镇审核人”角色，不能执行“审核通过”"]
 
 
 def test_a_reviewer_of_another_township_in_the_same_county_is_denied(case, people):
@@ -96,11 +163,42 @@ def test_guards_return_every_reason_and_change_nothing(county, people):
     assert ToyCase.objects.get(pk=case.pk).state == "draft"
 
 
+def test_a_guard_learns_the_role_the_actor_takes_the_step_as(case, people, monkeypatch):
+    """A procedure's guard may hold a step to one of the roles that take it: ``ctx.role`` is the
+    role the actor acts as (here 驻村工作队 may submit by the spec, and the guard refuses it)."""
+
+    def only_the_committee_submits(case, ctx):
+        if ctx.role != "village_committee":
+            yield f"{ctx.role}不能提交"
+
+    submit = TOY.transition("submit", "draft")
+    held_to_the_committee = dataclasses.replace(submit, guards=(only_the_committee_submits,))
+    monkeypatch.setitem(TOY._by_name_and_source, ("submit", "draft"), held_to_the_committee)
+    with pytest.raises(TransitionNotAllowed) as err:
+        perform(case, "submit", people.team)
+    assert err.value.reasons == ["work_team不能提交"]
+    perform(case, "submit", people.cadre)
+    assert case.state == "review"
+
+
+def test_an_action_is_not_greyed_out_for_what_is_typed_with_it(county, people):
+    """The meeting's figures are entered with “记录议事结果”: before anyone typed them the action
+    is offered, not refused for a missing quorum."""
+    project = ProjectApplicationFactory(region=county.v11, creator=people.cadre)
+    advance(project, people, "deliberation")
+    actions = {a.name: a for a in available_actions(project, people.cadre)}
+    assert (actions["record_deliberation"].allowed, actions["record_deliberation"].reasons) == (
+        True,
+        [],
+    )
+
+
 def test_returning_needs_a_comment(case, people):
     to_review(case, people)
     with pytest.raises(TransitionNotAllowed) as err:
         perform(case, "return_for_revision", people.reviewer, comment="   ")
     assert err.value.reasons == ["“退回修改”必须填写意见"]
+    assert SecurityEvent.objects.get().reason_codes == ["comment_required"]
     perform(case, "return_for_revision", people.reviewer, comment="请补充预算明细")
     assert case.state == "draft"
 
@@ -113,6 +211,28 @@ def test_a_stale_copy_cannot_overwrite_a_newer_state(case, people):
         perform(stale, "approve", people.reviewer)
     assert ToyCase.objects.get(pk=case.pk).state == "rejected"
     assert SecurityEvent.objects.filter(kind="conflict").count() == 1
+
+
+def test_a_write_between_the_read_and_the_update_refuses_the_step(case, people, monkeypatch):
+    """Where no row lock holds the case (SQLite), another writer can move it after the step read
+    it: the state-conditioned UPDATE then writes nothing, the step is refused with what the actor
+    must do, and the refusal is in the security log."""
+    to_review(case, people)
+
+    def another_writer_rejects(obj, fresh):
+        ToyCase.objects.filter(pk=case.pk).update(state="rejected")
+
+    monkeypatch.setattr(engine, "ensure_unchanged", another_writer_rejects)
+    with pytest.raises(ConflictError) as err:
+        perform(case, "approve", people.reviewer)
+    assert err.value.reasons == ["该记录已被他人处理，请刷新后重试"]
+    assert AuditEntry.objects.for_object(case).count() == 2
+    event = SecurityEvent.objects.get()
+    assert (event.kind, event.action, event.reasons) == (
+        "conflict",
+        "approve",
+        ["该记录已被他人处理，请刷新后重试"],
+    )
 
 
 def test_a_single_step_reads_once_and_writes_once(case, people):
