@@ -4,17 +4,17 @@ For one action on many cases of one model the batch path reads every case under 
 one statement (the actor's roles over each case's region answered by the same read, as a single
 step's read does), checks roles and guards case by case in Python, moves those that pass in one
 state-conditioned UPDATE, appends their audit entries in one multi-row INSERT (each chain's next
-entry and sealed head computed as ``perform`` computes them), and closes and opens their notices in
-one statement each. Each case is still all-or-nothing with its own reasons, a refusal on one never
-stops the others, and the refusals go to the security log.
+entry and sealed head computed as ``perform`` computes them), and opens the notices they enter in
+one more. Each case is still all-or-nothing with its own reasons, a refusal on one never stops the
+others, and the refusals go to the security log.
 
 What the batch path does not take goes through ``perform`` one case at a time, because it needs
 a step of its own: sign-offs (each confirmation depends on the confirmations before it), actions
 with inputs (files are received and stored per case), effects (an effect may write related rows
-or set fields of its own), the notice actions (closing reads the notice's objections, resolving
-writes the objection), the timer's actions, an action the actor could never take (refused per
-case by ``perform``), and a batch whose write fails (nothing of it stays, and the loop then finds
-the case that fails).
+or set fields of its own), the notice actions and any other step out of a notice state (closing
+reads the notice's objections, resolving writes the objection, leaving closes the notice), the
+timer's actions, an action the actor could never take (refused per case by ``perform``), and a
+batch whose write fails (nothing of it stays, and the loop then finds the case that fails).
 """
 
 from __future__ import annotations
@@ -119,6 +119,8 @@ def _batch_roles(model, action: str, user) -> list[str] | None:
     named = [t for t in workflow.transitions if t.name == action]
     if not named or any(t.signoff or t.effects or t.inputs for t in named):
         return None
+    if any(workflow.states[s].notice for t in named for s in t.source):
+        return None  # leaving a notice closes it: one case at a time
     try:
         candidates, by_timer = _candidate_roles(workflow, action, user)
     except Refusal:
@@ -234,5 +236,5 @@ def _write(steps, workflow, now) -> set:
     kept = [s for s in steps if s.fresh.pk in moved]
     if kept:
         statements.insert_batch([s.entry for s in kept])
-        notices.after_steps([(s.fresh, s.from_state, s.fresh.state) for s in kept], workflow, now)
+        notices.open_entered([(s.fresh, s.fresh.state) for s in kept], workflow, now)
     return moved

@@ -161,21 +161,14 @@ def _opening(case, workflow, state, now) -> dict:
     )
 
 
-def after_steps(moves, workflow, now):
-    """``after_step`` for many cases of one model that have taken the same step (one that
-    resolves no objection): ``moves`` are ``(case, from_state, to_state)``. The notices left are
-    closed in one UPDATE and those entered opened in one INSERT."""
-    moves = [(case, old, new) for case, old, new in moves if old != new]
-    if not moves:
-        return
-    left = [case.pk for case, old, _new in moves if old and workflow.states[old].notice]
-    if left:
-        NoticePeriod.objects.for_model(type(moves[0][0])).running().filter(
-            object_id__in=left
-        ).update(closed_at=now)
-    entered = [(case, new) for case, _old, new in moves if workflow.states[new].notice]
+def open_entered(moves, workflow, now):
+    """Open, in one INSERT, the notices of the states that cases of one model entered by the
+    same step of the batch path (``moves``: ``(case, state entered)``). The batch path takes no
+    step out of a notice state, so there is none to close here."""
     NoticePeriod.objects.bulk_create(
-        NoticePeriod(**_opening(case, workflow, new, now)) for case, new in entered
+        NoticePeriod(**_opening(case, workflow, state, now))
+        for case, state in moves
+        if workflow.states[state].notice
     )
 
 

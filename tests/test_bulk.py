@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from approvals import audit, clock, perform, perform_bulk
+from approvals import audit, bulk, clock, perform, perform_bulk
 from approvals.models import AuditEntry, NoticePeriod, SecurityEvent
+from approvals.spec import Notice, State, Transition, Workflow
 from tests.factories import ToyCaseFactory
 from tests.helpers import to_review
 from tests.toy.models import ToyCase
@@ -123,3 +124,29 @@ def test_a_guard_that_crashes_on_one_case_does_not_stop_the_batch(county, people
     assert dict(result.refused)[boom] == ["处理时发生系统错误，已记录，请联系管理员"]
     assert ToyCase.objects.get(pk=boom.pk).state == "review"
     assert [ToyCase.objects.get(pk=c.pk).state for c in ready] == ["notice", "notice"]
+
+
+def test_a_step_out_of_a_notice_state_is_taken_one_case_at_a_time(people):
+    """Leaving a notice closes it, per case: the batch path leaves such a step to ``perform``."""
+    workflow = Workflow(
+        "leaves_notice",
+        "离开公示",
+        states=[
+            State("draft", "草稿"),
+            State(
+                "notice",
+                "公示",
+                notice=Notice(
+                    close_to="done", resolver_roles=("township_reviewer",), upheld_to="draft"
+                ),
+            ),
+            State("done", "完成"),
+        ],
+        transitions=[
+            Transition("publish", "公示", ("draft",), "notice", ("village_committee",)),
+            Transition("withdraw", "撤回", ("notice",), "draft", ("village_committee",)),
+        ],
+    )
+    stand_in = type("LeavesNotice", (), {"workflow": workflow})
+    assert bulk._batch_roles(stand_in, "publish", people.cadre) == ["village_committee"]
+    assert bulk._batch_roles(stand_in, "withdraw", people.cadre) is None
