@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from admin_site import queue
 from approvals.models import AuditEntry
 from approvals.notices import file_objection, running_notice
 from approvals.timers import close_due_notices
@@ -49,6 +50,27 @@ def test_the_queue_lists_what_awaits_me_grouped_by_state(client, people, county,
     assert "乡镇审核（2）" in page
     client.force_login(people.reviewer2)
     assert "村道硬化" not in client.get(reverse("admin:queue")).content.decode()
+
+
+def test_the_queue_lists_the_longest_waiting_first_whatever_their_state(
+    client, people, county, monkeypatch
+):
+    """A case waiting long in a later state comes before a newer case in an earlier one."""
+    with time_machine.travel(datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=90)):
+        old = advance(
+            ProjectApplicationFactory(region=county.v11, creator=people.cadre, name="旧项目"),
+            people,
+            "implementing",
+        )
+    ProjectApplicationFactory(region=county.v11, creator=people.cadre, name="新项目")
+    monkeypatch.setattr(queue, "PAGE_SIZE", 1)
+    client.force_login(people.cadre)
+    url = reverse("admin:queue")
+    first = client.get(url, {"workflow": "project_library"}).content.decode()
+    second = client.get(url, {"workflow": "project_library", "page": 2}).content.decode()
+    assert str(old) in first and "新项目" not in first
+    assert f"{old.state_label}（1）" in first
+    assert "新项目" in second and "草稿（1）" in second
 
 
 def test_queue_filters_and_search(client, people, county, project):
