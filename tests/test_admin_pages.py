@@ -9,10 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from admin_site import queue
+from approvals import perform
 from approvals.models import AuditEntry
 from approvals.notices import file_objection, running_notice
 from approvals.timers import close_due_notices
-from tests.factories import ProjectApplicationFactory
+from tests.factories import ProjectApplicationFactory, ToyCaseFactory
 from tests.helpers import objections_table
 from workflows.project_library.demo import MEETING, advance
 from workflows.project_library.models import ProjectApplication
@@ -336,3 +337,18 @@ def test_the_objectors_contact_is_shown_in_full_only_to_who_may_resolve_it(
     page = client.get(change_url(project)).content.decode()
     assert ("13912345678" in page) is shown
     assert "13******678" in page
+
+
+def test_a_case_of_a_procedure_without_admin_options_links_to_its_case_page(client, people, county):
+    """The toy procedure names no admin options: its queued case still opens on the site's case
+    page, where the person acts on it."""
+    case = ToyCaseFactory(region=county.v11, creator=people.cadre, title="无选项的案件")
+    perform(case, "submit", people.cadre)
+    client.force_login(people.reviewer)
+    page = client.get(reverse("admin:queue"), {"workflow": "toy"}).content.decode()
+    url = reverse("admin:toy_toycase_change", args=[case.pk])
+    assert f'<a href="{url}">无选项的案件</a>' in page
+    assert "审核通过" in client.get(url).content.decode()
+    client.post(reverse("admin:toy_toycase_act", args=[case.pk]), {"action": "approve"})
+    case.refresh_from_db()
+    assert case.state == "notice"
