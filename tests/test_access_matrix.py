@@ -65,11 +65,11 @@ def key_of(model) -> str:
     return f"{model._meta.app_label}_{model._meta.model_name}"
 
 
-# Cases are opened in the admin, where their procedure allows it, by whoever may act first.
+# Cases are opened in the admin, unless their procedure says not, by whoever may act first.
 CASE_CREATORS = {
     key_of(p.model): set(p.workflow.creators()) - set(READ_ONLY_ROLES)
     for p in procedures()
-    if p.admin is not None and getattr(p.admin, "addable", True)
+    if getattr(p.admin, "addable", True)
 }
 CREATORS = {
     **CASE_CREATORS,
