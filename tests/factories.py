@@ -19,6 +19,8 @@ from roles.models import (
     RegionGroupObjectPermission,
     RegionUserObjectPermission,
     RoleAssignment,
+    Unit,
+    UnitKind,
 )
 from tests.toy.models import ToyCase
 from workflows.household import idnumber
@@ -58,6 +60,17 @@ def child_region(parent: Region, number: int, name: str) -> Region:
     width = {Level.PREFECTURE: 2, Level.COUNTY: 2, Level.TOWNSHIP: 3, Level.VILLAGE: 3}[level]
     code = (parent.prefix + f"{number:0{width}d}").ljust(12, "0")
     return RegionFactory(code=code, name=name, level=level, parent=parent)
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    """A county department of a county (give ``region``: a county or a township)."""
+
+    class Meta:
+        model = Unit
+
+    name = factory.Sequence(lambda n: f"单位{n}")
+    kind = UnitKind.COUNTY_DEPARTMENT
+    region = factory.SubFactory(RegionFactory, level=Level.COUNTY)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
