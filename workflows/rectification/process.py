@@ -22,7 +22,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from approvals import audit, calendar, clock, evidence, typed_input
-from approvals.engine import record_denial
+from approvals.engine import denial_event, record_denial
 from approvals.exceptions import PermissionDenied, Reason, Refusal, TransitionNotAllowed
 from approvals.spec import Input
 from roles import units as unit_people
@@ -414,8 +414,10 @@ def open_problem(
             _start_round(step, recurring=False)
             problem.save(update_fields=PROBLEM_FIELDS)
     except Refusal as exc:
-        problem.pk = None
-        record_denial(problem, Event.OPENED.value, actor, exc)
+        # Logged in the campaign's county, about no record: the problem was never made.
+        event = denial_event(problem, Event.OPENED.value, actor, exc)
+        event.record = None
+        event.save()
         raise
     return problem
 
