@@ -14,23 +14,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 from bench.run import (
-    DEFAULT_POSTGRES_URL,
-    ROOT,
     _counted,
     _database_version,
     _engine_step,
     _nproc,
     _positive,
-    _postgres_database,
     _revision,
     _set_up,
+    on_each_database,
+    run_worker,
 )
 
 STEPS = [
@@ -132,17 +128,6 @@ def worker(problems: int) -> dict:
     }
 
 
-def _run_worker(label: str, url: str, problems: int) -> dict:
-    print(f"{label}: {problems} problems…", file=sys.stderr)
-    command = [sys.executable, "-m", "bench.rectification", "--worker"]
-    command += ["--problems", str(problems)]
-    env = {**os.environ, "DATABASE_URL": url}
-    done = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-    if done.returncode:
-        raise SystemExit(f"The {label} benchmark failed (exit status {done.returncode})")
-    return json.loads(done.stdout)
-
-
 def _report(results: list[dict], problems: int) -> None:
     print(f"Revision {_revision()}, nproc {_nproc()}, {problems} problems of two units each")
     print("Queries per step (BEGIN and COMMIT counted, savepoints not), milliseconds per step.\n")
@@ -165,20 +150,15 @@ def main() -> None:
     if args.worker:
         json.dump(worker(args.problems), sys.stdout)
         return
-    results = []
-    with tempfile.TemporaryDirectory(prefix="jingzhun-bench-") as tmp:
-        results.append(
-            _run_worker("SQLite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", args.problems)
+    results = on_each_database(
+        lambda label, url: run_worker(
+            "bench.rectification",
+            label,
+            url,
+            ["--problems", str(args.problems)],
+            f"{args.problems} problems",
         )
-    postgres_url = os.environ.get("DATABASE_URL", "")
-    if not postgres_url.startswith(("postgres://", "postgresql://")):
-        postgres_url = DEFAULT_POSTGRES_URL
-    drop = _postgres_database(postgres_url)
-    if drop is not None:
-        try:
-            results.append(_run_worker("PostgreSQL", postgres_url, args.problems))
-        finally:
-            drop()
+    )
     _report(results, args.problems)
 
 
