@@ -351,14 +351,17 @@ def _reasons_by_unit_task(rectification, choices: dict) -> dict[UnitTask, str]:
 # --- the public operations ------------------------------------------------------------------
 
 
-def _problem_reasons(problem: Problem, units: list[Unit]) -> list[Reason]:
+def _problem_reasons(problem: Problem, units, villages, households) -> list[Reason]:
     reasons = []
     if not units:
         reasons.append(Reason("no_units", _("请至少指定一个责任单位")))
     prefix = problem.campaign.county.prefix
     for unit in [problem.lead_unit, *units]:
-        if not unit.region.code.startswith(prefix):
+        if unit is not None and not unit.region.code.startswith(prefix):
             reasons.append(Reason("unit_elsewhere", _("“%(unit)s”不属于本县"), unit=unit.name))
+    for where in [*villages, *(household.region for household in households)]:
+        if not where.code.startswith(prefix):
+            reasons.append(Reason("place_elsewhere", _("“%(place)s”不在本县"), place=where.name))
     try:
         problem.full_clean(exclude=["audit_count", "audit_head", "audit_seal"])
     except ValidationError as exc:
@@ -368,6 +371,54 @@ def _problem_reasons(problem: Problem, units: list[Unit]) -> list[Reason]:
             for error in errors
         ]
     return reasons
+
+
+def _draft(
+    campaign,
+    *,
+    area,
+    number,
+    description,
+    lead_unit,
+    units,
+    tier,
+    measures="",
+    requirement="",
+    deadline=None,
+    deadline_working_days=None,
+    villages=(),
+    households=(),
+):
+    """The problem ``open_problem`` would save, with its units, villages and households."""
+    now = clock.now()
+    problem = Problem(
+        campaign=campaign,
+        region=campaign.county,
+        area=typed_input.prose(area or ""),
+        number=number,
+        description=typed_input.prose(description or "", multiline=True),
+        measures=typed_input.prose(measures or "", multiline=True),
+        requirement=typed_input.prose(requirement or "", multiline=True),
+        lead_unit=lead_unit,
+        tier=tier,
+        deadline=deadline,
+        deadline_working_days=deadline_working_days,
+        state=ProblemState.RECTIFYING,
+        state_since=now,
+        created_at=now,
+    )
+    return problem, list(dict.fromkeys(units)), list(villages), list(households)
+
+
+def check_problem(campaign, *, actor, **fields) -> list[Reason]:
+    """What would refuse ``open_problem(campaign, actor=actor, **fields)``, changing and logging
+    nothing: an importer's dry run."""
+    problem, units, villages, households = _draft(campaign, **fields)
+    try:
+        _role(actor, campaign.office)
+    except Refusal as exc:
+        return exc.details
+    return _problem_reasons(problem, units, villages, households)
 
 
 def open_problem(
@@ -388,26 +439,24 @@ def open_problem(
     households=(),
 ) -> Problem:
     """Register a problem of ``campaign``'s list as its office, and fan it out to its units."""
-    units = list(dict.fromkeys(units))
-    problem = Problem(
-        campaign=campaign,
-        region=campaign.county,
-        area=typed_input.prose(area or ""),
+    problem, units, villages, households = _draft(
+        campaign,
+        area=area,
         number=number,
-        description=typed_input.prose(description or "", multiline=True),
-        measures=typed_input.prose(measures or "", multiline=True),
-        requirement=typed_input.prose(requirement or "", multiline=True),
+        description=description,
         lead_unit=lead_unit,
+        units=units,
         tier=tier,
+        measures=measures,
+        requirement=requirement,
         deadline=deadline,
         deadline_working_days=deadline_working_days,
-        state=ProblemState.RECTIFYING,
-        state_since=clock.now(),
+        villages=villages,
+        households=households,
     )
-    problem.created_at = problem.state_since
     try:
         role = _role(actor, campaign.office)
-        reasons = _problem_reasons(problem, units)
+        reasons = _problem_reasons(problem, units, villages, households)
         if reasons:
             raise TransitionNotAllowed(reasons)
         with transaction.atomic():
@@ -419,10 +468,16 @@ def open_problem(
             step.record(
                 Event.OPENED,
                 from_state="",
+                area=problem.area,
+                number=problem.number,
+                description=problem.description,
+                measures=problem.measures,
                 lead_unit=lead_unit.pk,
                 tier=tier,
                 deadline=deadline,
                 deadline_working_days=deadline_working_days,
+                villages=[v.pk for v in villages],
+                households=[h.pk for h in households],
             )
             _start_round(step, recurring=False)
             problem.save(update_fields=PROBLEM_FIELDS)
