@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "approvals",
     "workflows.project_library",
     "workflows.household",
+    "viewflow.workflow",
+    "workflows.rectification",
     "admin_site",
 ]
 
