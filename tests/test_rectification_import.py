@@ -12,10 +12,13 @@ from django.test import Client
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
+from approvals.exceptions import TransitionNotAllowed
+from approvals.models import AuditEntry
 from tests.factories import RoleAssignmentFactory, UnitFactory, child_region
 from tests.rectification_setup import county_with_units
-from workflows.rectification import importing, importing_sheets, importing_workbooks
+from workflows.rectification import importing, importing_sheets, importing_workbooks, process
 from workflows.rectification.choices import Tier
+from workflows.rectification.models import Problem
 
 UNREADABLE_DEADLINE = (
     "无法识别整改时限：请填写日期（如2020年4月30日、2020-04-30）、"
@@ -341,6 +344,15 @@ def test_importing_the_same_file_again_adds_nothing(setup):
     assert setup.campaign.problems.count() == 2
 
 
+def test_text_is_compared_as_the_service_keeps_it(setup):
+    content = xlsx(row(1, description=" 第１批ＡＢ户\r\n未落实 ", area="\u3000责任落实 "))
+    imported(setup, content)
+    problem = setup.campaign.problems.get()
+    assert (problem.description, problem.area) == ("第1批AB户\n未落实", "责任落实")
+    again = imported(setup, content)
+    assert (errors(again), len(again.unchanged)) == ([], 1)
+
+
 def test_a_file_adding_rows_imports_only_the_new_ones(setup):
     imported(setup, xlsx(row(1)))
     report = imported(setup, xlsx(row(1), row(2)))
@@ -368,6 +380,24 @@ def test_a_file_with_one_bad_row_imports_nothing(setup):
     assert report.rows_with_errors == [4]
     assert report.imported == []
     assert not setup.campaign.problems.exists()
+
+
+def test_a_row_the_service_refuses_undoes_the_rows_opened_before_it(setup, monkeypatch):
+    """The service refuses what the dry run passed only when something changed in between (a
+    role revoked at that moment, say): the rows already opened are undone with it."""
+    open_problem = process.open_problem
+
+    def refusing_the_second(campaign, **fields):
+        if fields["number"] == 2:
+            raise TransitionNotAllowed(["您不是“县整改办”的人员，不能办理此事项"])
+        return open_problem(campaign, **fields)
+
+    monkeypatch.setattr(process, "open_problem", refusing_the_second)
+    report = imported(setup, xlsx(row(1), row(2), row(3)))
+    assert errors(report) == [(3, "", "", "您不是“县整改办”的人员，不能办理此事项")]
+    assert report.imported == []
+    assert not setup.campaign.problems.exists()
+    assert not AuditEntry.objects.filter(workflow=Problem.chain_name()).exists()
 
 
 def test_someone_outside_the_office_imports_nothing(setup):
