@@ -297,6 +297,22 @@ def test_the_error_workbook_marks_bad_cells_and_explains_each_row(setup):
     assert sheet["I2"].value is None
 
 
+def test_the_error_workbook_lists_faults_of_the_header_row_on_its_second_sheet(setup):
+    report = dry_run(setup, "序号,问题方面\n1,=1+1\n".encode())
+    workbook = importing_workbooks.error_workbook(report)
+    out = io.BytesIO()
+    workbook.save(out)
+    sheet, listed = load_workbook(out).worksheets
+    assert [c.value for c in sheet[1]] == ["序号", "问题方面", "错误说明"]
+    assert sheet["B2"].value == "'=1+1"
+    assert [c.value for c in listed[2]] == [
+        1,
+        None,
+        None,
+        "缺少必填列：具体问题、牵头单位、责任单位、整改时限",
+    ]
+
+
 # Importing for real
 
 

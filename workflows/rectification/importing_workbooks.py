@@ -103,16 +103,16 @@ def error_workbook(report: Report) -> Workbook:
         for number, row in enumerate(report.grid.rows, start=1):
             sheet.append([cell_value(value) for value in row])
             if number == report.header_row:
-                cell = sheet.cell(number, width + 1, ERROR_HEADER)
-                cell.font = BOLD
-            errors = by_row.get(number, [])
-            if not errors:
-                continue
-            _mark_row(sheet, number, width, errors)
+                # Its faults (a column missing or twice) are listed on the second sheet.
+                sheet.cell(number, width + 1, ERROR_HEADER).font = BOLD
+            elif number in by_row:
+                _mark_row(sheet, number, width, by_row[number])
     errors = workbook.create_sheet("错误清单")
     _bold_row(errors, [_("行号"), _("列"), _("值"), _("原因")], [8, 14, 30, 70])
     for error in report.errors:
-        errors.append([error.row or "", error.column, cell_value(error.value), error.reason])
+        errors.append(
+            [error.row or "", error.column, cell_value(error.value), cell_value(error.reason)]
+        )
     return workbook
 
 
@@ -128,7 +128,7 @@ def _mark_row(sheet, number: int, width: int, errors) -> None:
     explanation = sheet.cell(
         number,
         width + 1,
-        "；".join(f"{e.column}：{e.reason}" if e.column else e.reason for e in errors),
+        cell_value("；".join(f"{e.column}：{e.reason}" if e.column else e.reason for e in errors)),
     )
     explanation.fill = BAD_ROW
     explanation.alignment = WRAP
