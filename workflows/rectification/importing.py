@@ -277,10 +277,9 @@ def import_problems(campaign: Campaign, content: bytes, *, actor) -> Report:
             except Refusal as refusal:
                 for reason in refusal.reasons:
                     report.add(row.row, None, None, reason)
-            except ValidationError as error:
-                for reason in error.messages:
-                    report.add(row.row, None, None, reason)
             except IntegrityError:
+                # Another problem took this number after the check (the service's own check
+                # cannot see a row not yet committed).
                 report.add(
                     row.row,
                     "number",
