@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from approvals.exceptions import TransitionNotAllowed
+from approvals.exceptions import Reason, TransitionNotAllowed
 from approvals.models import AuditEntry
 from tests.factories import RoleAssignmentFactory, UnitFactory, child_region
 from tests.rectification_setup import county_with_units
@@ -396,6 +396,21 @@ def test_a_file_with_one_bad_row_imports_nothing(setup):
     assert report.rows_with_errors == [4]
     assert report.imported == []
     assert not setup.campaign.problems.exists()
+
+
+def test_the_dry_run_reports_whatever_the_service_would_refuse(setup, monkeypatch):
+    """A rule of the service's that the sheet's reading does not know of still stops the row."""
+    check_problem = process.check_problem
+
+    def refusing_immediate(campaign, **fields):
+        if fields["tier"] == Tier.IMMEDIATE:
+            return [Reason("rule", "立行立改的问题须当场交办")]
+        return check_problem(campaign, **fields)
+
+    monkeypatch.setattr(process, "check_problem", refusing_immediate)
+    report = dry_run(setup, xlsx(row(1), row(2, deadline="立行立改")))
+    assert errors(report) == [(3, "", "", "立行立改的问题须当场交办")]
+    assert [r.number for r in report.new] == [1]
 
 
 def test_a_row_the_service_refuses_undoes_the_rows_opened_before_it(setup, monkeypatch):

@@ -2,12 +2,15 @@
 
 The columns are the ones counties use (``COLUMNS``), found by name in any order, however spaced
 or full-width; other columns are ignored.
+
 ``check`` is the dry run: it reads every row, matches units by name within the campaign's county,
-reads the deadline, validates the problem as the model does, and returns a ``Report`` of rows
-ready, rows already imported unchanged, and errors (row, column, value, reason), writing
-nothing. ``import_problems`` checks again and, only if nothing is wrong, opens every new problem
-through ``process.open_problem`` as the importing person, all in one transaction: a file is
-imported whole or not at all, and importing it again adds nothing.
+reads the deadline, validates the problem as the model does, asks the service what else would
+refuse it (``process.check_problem``), and returns a ``Report`` of rows ready, rows already
+imported unchanged, and errors (row, column, value, reason), writing nothing.
+
+``import_problems`` checks again and, only if nothing is wrong, opens every new problem through
+``process.open_problem`` as the importing person, all in one transaction: a file is imported
+whole or not at all, and importing it again adds nothing.
 """
 
 from __future__ import annotations
@@ -255,7 +258,7 @@ def check(campaign: Campaign, content: bytes, *, actor) -> Report:
         return report
     if not _find_headers(report):
         return report
-    _check_rows(report)
+    _check_rows(report, actor)
     return report
 
 
@@ -330,12 +333,13 @@ def _find_headers(report: Report) -> bool:
 
 def _county_units(campaign: Campaign) -> dict[str, list[Unit]]:
     by_name: dict[str, list[Unit]] = {}
-    for unit in Unit.objects.filter(region__code__startswith=campaign.county.prefix):
+    county_units = Unit.objects.filter(region__code__startswith=campaign.county.prefix)
+    for unit in county_units.select_related("region"):
         by_name.setdefault(normalise(unit.name), []).append(unit)
     return by_name
 
 
-def _check_rows(report: Report) -> None:
+def _check_rows(report: Report, actor) -> None:
     campaign = report.campaign
     units = _county_units(campaign)
     existing = {p.number: p for p in campaign.problems.prefetch_related("units")}
@@ -363,7 +367,12 @@ def _check_rows(report: Report) -> None:
         seen[row.number] = number
         if row.number in existing:
             _compare_with_existing(report, row, values, existing[row.number])
-        else:
+            continue
+        # Whatever else the service would refuse: the dry run promises what the import does.
+        refusals = process.check_problem(campaign, actor=actor, **row.arguments())
+        for reason in refusals:
+            report.add(number, None, None, str(reason))
+        if not refusals:
             report.new.append(row)
 
 
