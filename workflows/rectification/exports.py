@@ -33,17 +33,19 @@ def filename(kind: str, reading: Reading, suffix: str = "") -> str:
 
 
 def ledger_problems(reading: Reading):
-    """The problems with what their rows name, fetched together: five queries in all."""
+    """The problems with what their rows name, fetched together: five queries in all. Units
+    come in the order they were set up, the same on every database (names would sort by each
+    database's collation)."""
     return (
         reading.problems.select_related("lead_unit")
         .prefetch_related(
-            Prefetch("units", queryset=Unit.objects.order_by("name")),
+            Prefetch("units", queryset=Unit.objects.order_by("pk")),
             Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")),
             Prefetch(
                 "unit_tasks",
                 queryset=UnitTask.objects.filter(in_current_round())
                 .select_related("unit")
-                .order_by("unit__name"),
+                .order_by("unit"),
                 to_attr="current_tasks",
             ),
         )

@@ -1,10 +1,11 @@
 """Who may read a campaign's figures and outputs, and which of its problems they see.
 
-Three kinds of reader, checked in this order:
+A person acts for their unit: a role assignment that names a unit gives that unit's view, even
+when its region is the whole county (a county department's people hold their role there). So:
 
-- anyone whose read scope covers the campaign's county as a whole (auditors and the county's
-  roles, or a role over a region above it) and the people of the campaign's rectification office
-  see every problem;
+- the people of the campaign's rectification office, and anyone holding a role over the
+  campaign's county (or a region above it) that names no unit — auditors, the county office,
+  approvers, administrators — see every problem;
 - the people of a unit that leads or answers for some of its problems see those problems only,
   and only their own units' rows of the per-unit figures;
 - anyone else gets a 404, as for any object outside one's jurisdiction: the campaign is not
@@ -17,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from admin_site.request_scope import read_prefixes
+from roles.models import RoleAssignment, ancestor_codes
 from roles.units import units_of
 
 from .models import Campaign, Problem
@@ -36,12 +37,14 @@ class Reading:
         return self.units is None
 
 
-def covers_county(request, campaign: Campaign) -> bool:
-    """Does the person's read scope hold the campaign's whole county?"""
-    county = campaign.county
-    return any(
-        county.code.startswith(prefix) and len(prefix) <= len(county.prefix)
-        for prefix in read_prefixes(request)
+def reads_whole_county(user, campaign: Campaign) -> bool:
+    """Does ``user`` hold, for no unit, a role over the campaign's county or a region above it?"""
+    if user.is_superuser:
+        return True
+    return (
+        RoleAssignment.objects.valid_on()
+        .filter(user=user, unit__isnull=True, region__code__in=ancestor_codes(campaign.county.code))
+        .exists()
     )
 
 
@@ -50,7 +53,7 @@ def reading_or_404(request, pk) -> Reading:
     campaign = get_object_or_404(Campaign.objects.select_related("county", "office"), pk=pk)
     everything = Problem.objects.filter(campaign=campaign)
     units = units_of(request.user)
-    if covers_county(request, campaign) or units.filter(pk=campaign.office_id).exists():
+    if reads_whole_county(request.user, campaign) or units.filter(pk=campaign.office_id).exists():
         return Reading(campaign, everything, None)
     theirs = everything.filter(Q(units__in=units) | Q(lead_unit__in=units)).distinct()
     if not theirs.exists():
