@@ -38,3 +38,22 @@ class UnitTaskState(models.TextChoices):
     REPORTED = "reported", _("已报送")
     ACCEPTED = "accepted", _("核查通过")
     SENT_BACK = "sent_back", _("已退回")
+
+
+class Event(models.TextChoices):
+    """What a problem's trail records, with the label its timeline shows."""
+
+    OPENED = "opened", _("登记问题")
+    FANNED_OUT = "fanned_out", _("分解到责任单位")
+    ASSIGNED = "assigned", _("分派承办人")
+    CLAIMED = "claimed", _("认领任务")
+    RELEASED = "released", _("放弃认领")
+    PLAN_SUBMITTED = "plan_submitted", _("报送整改方案")
+    REPORT_SUBMITTED = "report_submitted", _("报送整改情况")
+    JOINED = "joined", _("责任单位全部报送")
+    ACCEPTED = "accepted", _("核查通过")
+    SENT_BACK = "sent_back", _("退回整改")
+    CLOSED = "closed", _("销号")
+    REOPENED = "reopened", _("回头看发现反弹，重新整改")
+    REMINDED = "remind", _("临期提醒")
+    OVERDUE = "overdue", _("逾期")
