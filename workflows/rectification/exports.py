@@ -45,7 +45,7 @@ def ledger_problems(reading: Reading):
                 "unit_tasks",
                 queryset=UnitTask.objects.filter(in_current_round())
                 .select_related("unit")
-                .order_by("unit"),
+                .order_by("unit_id"),
                 to_attr="current_tasks",
             ),
         )

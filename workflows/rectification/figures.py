@@ -76,7 +76,7 @@ def unit_progress(reading: Reading) -> list[UnitProgress]:
             sent_back=Sum("times_sent_back"),
             recurring=Count("problem", distinct=True, filter=Q(round__recurring=True)),
         )
-        .order_by("unit")
+        .order_by("unit_id")
     )
     return [
         UnitProgress(
@@ -103,7 +103,7 @@ def overdue_tasks(reading: Reading) -> list[UnitTask]:
         .filter(in_current_round(), overdue_since__isnull=False)
         .exclude(state__in=REPORTED)
         .select_related("unit", "problem")
-        .order_by("overdue_since", "problem__number", "unit")[:LIST_LIMIT]
+        .order_by("overdue_since", "problem__number", "unit_id")[:LIST_LIMIT]
     )
 
 
