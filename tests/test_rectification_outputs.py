@@ -168,6 +168,16 @@ def test_the_burn_down_counts_open_problems_at_the_end_of_each_day(client, world
     assert days[TODAY] == 3
 
 
+def test_what_happened_before_the_campaigns_opening_day_counts_on_that_day(client, world):
+    world.campaign.opened_on = datetime.date(2025, 6, 10)
+    world.campaign.save()
+    days = figures_of(client, world).burn_down
+    assert days[:3] == [
+        (datetime.date(2025, 6, 10), 2), (datetime.date(2025, 6, 11), 2),
+        (datetime.date(2025, 6, 12), 3),
+    ]  # fmt: skip
+
+
 def test_the_burn_down_is_one_query_whatever_the_problems_and_days(world):
     reading = Reading(world.campaign, Problem.objects.filter(campaign=world.campaign), None)
     with CaptureQueriesContext(connection) as queries:

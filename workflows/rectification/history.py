@@ -42,14 +42,6 @@ class ProblemHistory:
 
     changes: list[Change] = dataclasses.field(default_factory=list)
 
-    def add(self, change: Change) -> None:
-        # An entry that leaves the problem as open (or as closed) as it was changes nothing.
-        if self.changes and self.changes[-1].opens == change.opens:
-            return
-        if not self.changes and not change.opens:
-            return
-        self.changes.append(change)
-
     def open_before(self, moment: datetime.datetime) -> bool:
         """Was the problem open just before ``moment``?"""
         state = False
@@ -92,7 +84,9 @@ def histories(problems) -> dict[int, ProblemHistory]:
     found: dict[int, ProblemHistory] = {}
     for problem_id, at, to_state, username, first, last in entries:
         actor = (username, first, last) if username is not None else None
-        found.setdefault(problem_id, ProblemHistory()).add(Change(at, to_state != CLOSED, actor))
+        found.setdefault(problem_id, ProblemHistory()).changes.append(
+            Change(at, to_state != CLOSED, actor)
+        )
     return found
 
 
