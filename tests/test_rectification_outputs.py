@@ -19,6 +19,7 @@ from tests.factories import RoleAssignmentFactory
 from tests.rectification_setup import county_with_units, open_item
 from workflows.rectification import process
 from workflows.rectification.choices import Tier
+from workflows.rectification.deadlines import run_deadlines
 from workflows.rectification.figures import burn_down
 from workflows.rectification.models import Problem
 from workflows.rectification.monthly import MonthlyRow, ranked
@@ -72,7 +73,9 @@ def world(db):
     2. by date (5 working days, due 16 June), health alone: reported on the 12th, sent back by
        health as lead, reported again and still being verified — overdue on the 20th;
     3. long-term, housing (lead) and the township: the township reports, housing never does;
-    4. by date (20 June), education: closed on the 10th, re-opened on the 12th (recurring).
+    4. by date (20 June), education: closed on the 10th, re-opened on the 12th (recurring);
+    5. by date (3 working days, due 12 June), housing: never reported, marked overdue by the
+       timer on the 13th.
     """
     setup = county_with_units()
     setup.campaign.opened_on = OPENED
@@ -87,6 +90,7 @@ def world(db):
                        deadline_working_days=None, area="危房改造")  # fmt: skip
         p4 = open_item(setup, 4, units=[edu], deadline=TODAY, deadline_working_days=None,
                        area="资助政策")  # fmt: skip
+        p5 = open_item(setup, 5, units=[housing], deadline_working_days=3, area="住房保障")
     with on(OPENED + datetime.timedelta(days=1)):
         report(p1, edu, setup.person(edu), files=[ContentFile(REPORT_FILE, name="排查台账.pdf")])
         report(p1, health, setup.person(health))
@@ -102,7 +106,10 @@ def world(db):
         process.verify(p2, actor=setup.person(health), send_back={task_of(p2, health): "材料不全"})
         report_again(p2, health, setup.person(health))
         process.reopen(p4, actor=office, reason="回头看发现部分学生再次辍学")
-    setup.problems = {n: Problem.objects.get(pk=p.pk) for n, p in enumerate([p1, p2, p3, p4], 1)}
+    with on(OPENED + datetime.timedelta(days=4), 2):
+        assert run_deadlines().overdue == 1
+    problems = [p1, p2, p3, p4, p5]
+    setup.problems = {n: Problem.objects.get(pk=p.pk) for n, p in enumerate(problems, 1)}
     return setup
 
 
@@ -133,17 +140,27 @@ def figures_of(client, world, user=None):
 
 def test_problems_by_state_and_by_tier(client, world):
     figures = figures_of(client, world)
-    assert figures.by_state == [("整改中", 2), ("核查中", 1), ("待销号", 0), ("已销号", 1)]
-    assert figures.by_tier == [("立行立改", 1), ("限期整改", 2), ("长期坚持", 1)]
-    assert figures.total == 4
+    assert figures.by_state == [("整改中", 3), ("核查中", 1), ("待销号", 0), ("已销号", 1)]
+    assert figures.by_tier == [("立行立改", 1), ("限期整改", 3), ("长期坚持", 1)]
+    assert figures.total == 5
 
 
 def test_overdue_problems_are_those_past_their_date_and_not_closed(client, world):
     figures = figures_of(client, world)
-    # Problem 2 was due on 16 June; problem 4 is due today, not yet overdue; 1 is closed.
-    assert [p.number for p in figures.overdue_problems] == [2]
+    # 5 was due on 12 June, 2 on 16 June; 4 is due today, not yet overdue; 1 is closed.
+    assert [p.number for p in figures.overdue_problems] == [5, 2]
     html = page(client, world.auditor, "campaign_figures", world.campaign).content.decode()
     assert '<td class="overdue">2025-06-16</td>' in html
+
+
+def test_units_overdue_tasks_are_those_the_timer_marked_and_not_reported(client, world):
+    tasks = figures_of(client, world).overdue_tasks
+    assert [(t.problem.number, t.unit.name, t.overdue_since) for t in tasks] == [
+        (5, "县住建局", datetime.date(2025, 6, 13))
+    ]
+    with on(TODAY):
+        report(world.problems[5], world.housing, world.person(world.housing))
+    assert figures_of(client, world).overdue_tasks == []
 
 
 def test_each_units_progress(client, world):
@@ -155,17 +172,18 @@ def test_each_units_progress(client, world):
     assert (health.assigned, health.reported, health.accepted, health.closed) == (2, 2, 1, 1)
     assert (health.sent_back, health.recurring) == (1, 0)
     housing, town = progress["县住建局"], progress["城关镇人民政府"]
-    assert (housing.assigned, housing.reported, town.reported) == (1, 0, 1)
+    assert (housing.assigned, housing.reported, housing.overdue) == (2, 0, 1)
+    assert (town.assigned, town.reported, town.overdue) == (1, 1, 0)
 
 
 def test_the_burn_down_counts_open_problems_at_the_end_of_each_day(client, world):
     days = dict(figures_of(client, world).burn_down)
     assert min(days) == OPENED and max(days) == TODAY and len(days) == 12
-    assert days[OPENED] == 4  # four opened
-    assert days[datetime.date(2025, 6, 10)] == 2  # 1 and 4 closed
-    assert days[datetime.date(2025, 6, 11)] == 2
-    assert days[datetime.date(2025, 6, 12)] == 3  # 4 re-opened
-    assert days[TODAY] == 3
+    assert days[OPENED] == 5  # five opened
+    assert days[datetime.date(2025, 6, 10)] == 3  # 1 and 4 closed
+    assert days[datetime.date(2025, 6, 11)] == 3
+    assert days[datetime.date(2025, 6, 12)] == 4  # 4 re-opened
+    assert days[TODAY] == 4
 
 
 def test_what_happened_before_the_campaigns_opening_day_counts_on_that_day(client, world):
@@ -173,8 +191,8 @@ def test_what_happened_before_the_campaigns_opening_day_counts_on_that_day(clien
     world.campaign.save()
     days = figures_of(client, world).burn_down
     assert days[:3] == [
-        (datetime.date(2025, 6, 10), 2), (datetime.date(2025, 6, 11), 2),
-        (datetime.date(2025, 6, 12), 3),
+        (datetime.date(2025, 6, 10), 3), (datetime.date(2025, 6, 11), 3),
+        (datetime.date(2025, 6, 12), 4),
     ]  # fmt: skip
 
 
@@ -205,7 +223,7 @@ def test_the_ledger_has_every_problem_with_its_units_dates_evidence_and_closer(c
     table = ledger_rows(client, world.auditor, world)
     assert table[0] == LEDGER_HEADERS
     by_number = {row[0]: row for row in table[1:]}
-    assert sorted(by_number) == [1, 2, 3, 4]
+    assert sorted(by_number) == [1, 2, 3, 4, 5]
     first = by_number[1]
     assert first[1:5] == [
         "控辍保学", "控辍保学工作不扎实（第1项）", "逐户排查，建立台账", "县教育局",
@@ -264,12 +282,12 @@ def test_the_monthly_ranking(client, world):
     table = rows(book["月排名"])
     assert table[0] == ["名次", "责任单位", "承担问题", "已销号", "销号率（%）", "逾期", "反弹"]
     # Health and education both closed one of two; education's re-opening puts it second. The
-    # township and housing closed none and share the third place.
+    # township and housing closed none; housing's overdue task puts it last.
     assert table[1:] == [
         [1, "县卫健局", 2, 1, 50, 0, 0],
         [2, "县教育局", 2, 1, 50, 0, 1],
-        [3, "县住建局", 1, 0, 0, 0, 0],
         [3, "城关镇人民政府", 1, 0, 0, 0, 0],
+        [4, "县住建局", 2, 0, 0, 1, 0],
     ]
     notes = rows(book["说明"])
     assert ["排名规则", notes[3][1]] == notes[3] and "逾期任务少者在前" in notes[3][1]
@@ -328,7 +346,7 @@ def test_a_unit_sees_only_its_problems(client, world):
 def test_the_office_and_county_roles_read_every_problem(client, world):
     approver = RoleAssignmentFactory(role="county_approver", region=world.county).user
     for user in (world.office_clerk, world.auditor, approver):
-        assert [row[0] for row in ledger_rows(client, user, world)[1:]] == [1, 2, 3, 4]
+        assert [row[0] for row in ledger_rows(client, user, world)[1:]] == [1, 2, 3, 4, 5]
 
 
 def test_another_county_and_people_of_no_unit_concerned_get_a_404(client, world):
