@@ -264,6 +264,21 @@ def test_the_ledger_speaks_english_to_someone_reading_in_english(client, world):
     assert first[13] == "No" and "not reported" not in first[9]
 
 
+def test_the_ledger_costs_the_same_queries_however_many_problems(client, world):
+    def queries():
+        client.force_login(world.auditor)
+        url = reverse("admin:campaign_ledger", args=[world.campaign.pk])
+        with on(TODAY, 15), CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = queries()
+    with on(TODAY):
+        for number in (6, 7, 8):
+            report(open_item(world, number), world.education, world.person(world.education))
+    assert queries() == before
+
+
 def test_the_download_is_named_after_the_campaign_and_the_day(client, world):
     response = page(client, world.auditor, "campaign_ledger", world.campaign)
     assert "20250620.xlsx" in response["Content-Disposition"]
