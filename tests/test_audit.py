@@ -274,6 +274,19 @@ def test_raw_sql_cannot_change_a_checkpoint_on_postgresql(concurrent_db, trail, 
     assert list(Checkpoint.objects.values_list("entries", flat=True)) == before
 
 
+@pytest.mark.postgres
+def test_entries_are_verified_in_chain_order_whatever_plan_the_database_picks(trail):
+    """On a big table PostgreSQL may sort entries rather than read them by the chain's index:
+    entries stored out of order (an entry's row rewritten lands after the others) still verify."""
+    first = AuditEntry.objects.for_object(trail).first()
+    sql_update("UPDATE approvals_auditentry SET comment = comment WHERE id = %s", [first.pk])
+    with connection.cursor() as cursor:
+        for scan in ("indexscan", "indexonlyscan", "bitmapscan"):
+            cursor.execute(f"SET LOCAL enable_{scan} = off")
+    code, out = verify()
+    assert code == 0, out
+
+
 def stored_entry(**fields):
     """An entry as the trail keeps it, with fixed values (no database needed)."""
     return AuditEntry(
