@@ -1,6 +1,6 @@
 import pytest
 
-from approvals import available_actions, perform
+from approvals import available_actions, edits, perform
 from approvals.exceptions import TransitionNotAllowed
 from tests.factories import RoleAssignmentFactory, ToyCaseFactory
 from tests.helpers import after_notice, to_notice
@@ -33,6 +33,15 @@ def test_both_parties_must_confirm_before_the_case_moves(verifying, people):
         "done",
         "village_committee",
     )
+
+
+def test_an_edit_in_the_state_is_not_a_confirmation(verifying, people):
+    """Other entries of the state (an edit by the village committee) confirm nothing."""
+    verifying.title = "核实后更正"
+    assert edits.record_edit(verifying, people.cadre, ["title"]).actor_role == "village_committee"
+    first = perform(verifying, "verify", people.team)
+    assert verifying.state == "verification"
+    assert first.data["signoff"] == {"role": "work_team", "waiting_for": ["village_committee"]}
 
 
 def test_one_person_cannot_confirm_for_both_parties(verifying, people, county):
