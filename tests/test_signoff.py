@@ -50,6 +50,7 @@ def test_one_person_cannot_confirm_for_both_parties(verifying, people, county):
     with pytest.raises(TransitionNotAllowed) as err:
         perform(verifying, "verify", people.cadre)
     assert err.value.reasons == ["您已确认过，还需由驻村工作队确认"]
+    assert err.value.codes == ["signed_already"]
     assert ToyCase.objects.get(pk=verifying.pk).state == "verification"
     verify = next(a for a in available_actions(verifying, people.cadre) if a.name == "verify")
     assert not verify.allowed
@@ -61,6 +62,7 @@ def test_a_second_person_of_the_same_party_does_not_complete_it(verifying, peopl
     with pytest.raises(TransitionNotAllowed) as err:
         perform(verifying, "verify", colleague)
     assert err.value.reasons == ["您所持角色已由他人确认"]
+    assert err.value.codes == ["signed_by_others"]
 
 
 def test_confirmations_do_not_survive_a_return(verifying, people):
