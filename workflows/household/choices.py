@@ -96,6 +96,10 @@ EXCLUSION_RULES = [
     ("village_official", _("家庭成员中有现任村干部")),
 ]
 
+# Rules a policy version must switch on to apply: a sitting village cadre in the household is in
+# neither the national text nor the seed texts, so only a province whose rule says so applies it.
+EXCLUSION_RULES_OFF_BY_DEFAULT = frozenset({"village_official"})
+
 # The eight situations in which a household may not exit this year (湖南 2017, by the seed).
 EXIT_BLOCKERS = [
     ("food_clothing", _("吃穿“两不愁”未解决")),

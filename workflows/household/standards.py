@@ -1,7 +1,8 @@
 """The national standards as guards: who may be identified, who may exit, each refusal a reason.
 
 Identification (国开办发〔2014〕24号, local rule): per-capita net income below the year's line, or
-above it with 两不愁三保障 unmet, and no exclusion rule (四类人员) hit. Exit (厅字〔2016〕16号):
+above it with 两不愁三保障 unmet, and no exclusion rule (四类人员) hit; the village-cadre rule
+applies only where a province's version switches it on. Exit (厅字〔2016〕16号):
 income above the line, every guarantee met, no blocking situation. Which rules and situations
 apply is policy data; the line is per year and may be set per province.
 """
@@ -14,7 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from approvals.exceptions import Reason
 from approvals.spec import reads_inputs
 
-from .choices import EXCLUSION_RULES, EXIT_BLOCKERS, GUARANTEES, AssessmentClass, RegisterStatus
+from .choices import (
+    EXCLUSION_RULES,
+    EXCLUSION_RULES_OFF_BY_DEFAULT,
+    EXIT_BLOCKERS,
+    GUARANTEES,
+    AssessmentClass,
+    RegisterStatus,
+)
 
 GUARANTEE_FIELDS = {field for field, _message in GUARANTEES}
 
@@ -23,9 +31,9 @@ def _yuan(amount) -> str:
     return f"{amount:,.0f}"
 
 
-def _switched_on(case, key: str, code: str) -> bool:
+def _switched_on(case, key: str, code: str, default: bool = True) -> bool:
     rules = case.policy.value(key, {}) if case.policy else {}
-    return rules.get(code, True)
+    return rules.get(code, default)
 
 
 def _year_data(case):
@@ -66,7 +74,10 @@ def _income_words(year, income, line, above: bool) -> Reason:
 def identification_standard(case, ctx):
     household = case.household
     for code, message in EXCLUSION_RULES:
-        if _switched_on(case, "exclusion_rules", code) and getattr(household, code):
+        applies = _switched_on(
+            case, "exclusion_rules", code, default=code not in EXCLUSION_RULES_OFF_BY_DEFAULT
+        )
+        if applies and getattr(household, code):
             yield Reason("excluded", _("属于不予识别情形：%(rule)s"), rule=message)
     line, income, check, missing = _year_data(case)
     yield from missing
