@@ -113,7 +113,14 @@ EXIT_BLOCKERS = [
 ]
 
 
+# Blocking situations no work can close within the year: a household newly included this year, or
+# supported under 低保兜底 where this year's local 低保 line does not exceed the poverty line.
+EXIT_BLOCKERS_FOR_THE_YEAR = frozenset({"newly_included", "dibao_below_line"})
+
+
 class AssessmentClass(models.TextChoices):
-    A = "A", _("A类：收入和各项指标均达标")
-    B = "B", _("B类：收入达标，仍有短板")
-    C = "C", _("C类：收入未达标")
+    """The pre-exit classes of the seed (宕昌 2018): A and B are the year's pre-exit households."""
+
+    A = "A", _("A类：收入和各项考核指标全部达标")
+    B = "B", _("B类：收入达标，仍有短板且年内能够补齐")
+    C = "C", _("C类：今年确实还无法脱贫")

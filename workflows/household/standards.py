@@ -19,6 +19,7 @@ from .choices import (
     EXCLUSION_RULES,
     EXCLUSION_RULES_OFF_BY_DEFAULT,
     EXIT_BLOCKERS,
+    EXIT_BLOCKERS_FOR_THE_YEAR,
     GUARANTEES,
     AssessmentClass,
     RegisterStatus,
@@ -94,7 +95,8 @@ def identification_standard(case, ctx):
 
 
 def exit_gaps(case) -> tuple[bool | None, list[Reason]]:
-    """Whether income passes (None if it cannot be told), and every reason the case cannot exit."""
+    """Whether the case can exit this year (None if it cannot be told: income met and no gap
+    that lasts the year), and every reason it cannot exit now."""
     household = case.household
     line, income, check, missing = _year_data(case)
     if missing:
@@ -111,20 +113,23 @@ def exit_gaps(case) -> tuple[bool | None, list[Reason]]:
         and line.dibao_line is not None
         and line.dibao_line <= line.amount,
     }
+    closable = income_met
     for code, message in EXIT_BLOCKERS:
         if facts[code] and _switched_on(case, "exit_blockers", code):
             reasons.append(Reason(f"exit_blocked_{code}", message))
-    return income_met, reasons
+            closable = closable and code not in EXIT_BLOCKERS_FOR_THE_YEAR
+    return closable, reasons
 
 
 def exit_assessment(case) -> tuple[str | None, list[str]]:
-    """The pre-exit class: A all met, B income met with gaps, C income not met; the gaps as a
-    person reads them."""
-    income_met, gaps = exit_gaps(case)
+    """The pre-exit class (宕昌 2018): A income and every indicator met; B income met, with gaps
+    that can be closed this year; C cannot exit this year (income not met, or a gap that lasts
+    the year). The gaps as a person reads them."""
+    closable, gaps = exit_gaps(case)
     reasons = [str(gap) for gap in gaps]
-    if income_met is None:
+    if closable is None:
         return None, reasons
-    if not income_met:
+    if not closable:
         return AssessmentClass.C, reasons
     return (AssessmentClass.B if reasons else AssessmentClass.A), reasons
 
