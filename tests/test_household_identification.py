@@ -161,13 +161,13 @@ def test_a_missing_assessment_or_line_is_named(county, people):
     case = IdentificationCaseFactory(household=home, opener=people.cadre)
     advance(case, people, "verification")
     assert refused(case, "verify", people.cadre) == ["缺少2019年收入测算"]
-    other = IdentificationCaseFactory(household=family(county.v12, people.team), year=2017)
+    other = IdentificationCaseFactory(household=family(county.v12, people.team), year=2012)
     cadre = RoleAssignmentFactory(role="village_committee", region=county.v12).user
     perform(other, "record_deliberation", cadre, data=MEETING)
     assert refused(other, "verify", cadre) == [
-        "未设置2017年扶贫标准，请先在政策数据中录入",
-        "缺少2017年收入测算",
-        "缺少2017年两不愁三保障核查",
+        "未设置2012年扶贫标准，请先在政策数据中录入",
+        "缺少2012年收入测算",
+        "缺少2012年两不愁三保障核查",
     ]
 
 
