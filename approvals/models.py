@@ -177,6 +177,14 @@ class Policy(ChainedRecord):
                 )
         super().save(*args, **kwargs)
 
+    def clean(self):
+        """A holiday schedule's values must be dates the calendar can read."""
+        super().clean()
+        if self.workflow == calendar.WORKFLOW:
+            errors = calendar.schedule_errors(self.values)
+            if errors:
+                raise ValidationError({"values": [str(error) for error in errors]})
+
     def in_use(self) -> bool:
         """Whether any case is pinned to this version."""
         if self.pk is None:
