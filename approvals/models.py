@@ -115,11 +115,12 @@ class Policy(ChainedRecord):
     all), so its entries carry none, and its chain is verified with the whole trail.
     """
 
-    # What a version in use may never change: the rules a case ran under. Its name and where each
-    # value comes from are labels, which a correction may fix, old and new kept in its chain.
-    RULES = ("workflow", "region_prefix", "effective_from", "values")
-    # What its chain binds: the rules, its name and the documents they come from.
-    BOUND = (*RULES, "version", "source", "value_sources")
+    # What a version in use may never change: the rules a case ran under, and its name, which the
+    # trail of every case pinned to it records. Where each value comes from is a label a
+    # correction may fix, old and new kept in its chain.
+    RULES = ("workflow", "version", "region_prefix", "effective_from", "values")
+    # What its chain binds: the rules and the documents they come from.
+    BOUND = (*RULES, "source", "value_sources")
 
     region = None  # the entries' region: none
     engine_fields = ()
@@ -173,7 +174,7 @@ class Policy(ChainedRecord):
             if stored and any(stored[name] != getattr(self, name) for name in self.RULES):
                 raise PolicyInUse(
                     _("政策版本“%(version)s”已有案件按其办理，不能修改；请另存为新版本")
-                    % {"version": self.version}
+                    % {"version": stored["version"]}
                 )
         super().save(*args, **kwargs)
 

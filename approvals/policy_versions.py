@@ -129,15 +129,17 @@ def sourced(level: str, source: str) -> dict:
 
 
 def relabel(label: Label) -> AuditEntry | None:
-    """Rename the version ``label`` describes and give its values their sources, as a correction
-    by the system account; None if there is no such version under its old name."""
+    """Give the values of the version ``label`` describes their sources, and rename it unless
+    cases run under it (their trails name it), as a correction by the system account; None if
+    there is no such version under its old name, or nothing to change."""
     policy = Policy._base_manager.filter(workflow=label.workflow, version=label.loaded_as).first()
     if policy is None:
         return None
     if not policy.audit_count:
         start_chains()
     policy.refresh_from_db()
-    policy.version = label.name
+    if not policy.in_use():
+        policy.version = label.name
     policy.value_sources = label.value_sources
     with clock.at(clock.now().replace(microsecond=0)):
         return correct(policy, system_user(), SYSTEM_ROLE)

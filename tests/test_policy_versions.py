@@ -248,3 +248,18 @@ def test_a_version_erased_with_its_trail_is_named_by_a_checkpoint(policy, tmp_pa
     code, out = verify("--checkpoint", str(path))
     assert code == 1
     assert f"BROKEN approvals.policy#{policy.pk}: in the checkpoint of" in out
+
+
+def test_a_version_cases_run_under_gets_its_sources_but_keeps_its_name(county, people, policy):
+    case = ToyCaseFactory(region=county.v11, policy=policy)
+    label = policy_versions.Label(
+        "toy",
+        "toy-2024",
+        "local-default-2024",
+        {"notice_days": policy_versions.sourced("county_default", "县规定")},
+    )
+    policy_versions.relabel(label)
+    relabelled = Policy.objects.get(pk=policy.pk)
+    assert relabelled.version == "toy-2024"
+    assert relabelled.value_sources["notice_days"]["source"] == "县规定"
+    assert audit.verify_record(relabelled) is None and audit.verify_record(case) is None
