@@ -24,7 +24,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals.calendar import is_working_day
+from approvals.calendar import Calendar, has_schedule
 from approvals.models import NoticePeriod
 from approvals.procedures import procedures, workflow_models
 from roles.jurisdiction import region_filter
@@ -226,12 +226,12 @@ def overdue_cutoff(working_days: int, today: datetime.date) -> datetime.datetime
 
     A case that entered on day d is due ``working_days`` working days after d, and overdue once
     that date is before today: that is, when d is before the ``working_days``-th working day
-    counting back from yesterday. Walking back is a handful of calendar look-ups, not a query.
+    counting back from yesterday. Walking back reads each year's holiday schedule once.
     """
-    day, found = today, 0
+    day, found, calendar = today, 0, Calendar()
     while found < working_days:
         day -= datetime.timedelta(days=1)
-        if is_working_day(day):
+        if calendar.is_working_day(day):
             found += 1
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
@@ -374,6 +374,7 @@ def view(request):
         "more_overdue": more_overdue,
         "list_limit": LIST_LIMIT,
         "panels": procedure_panels(request, area),
+        "calendar_missing": None if has_schedule(today.year + 1) else today.year + 1,
     }
     return TemplateResponse(request, "admin/jingzhun/dashboard.html", context)
 

@@ -1,6 +1,9 @@
 """Policy versions in the admin: a version cases are pinned to is shown read-only, and a change
 is made as a new version ("另存为新版本") with its own name, date and source document.
 
+Each value is shown with its level (national, provincial, county default) and source, so a local
+default is never read as national.
+
 Who may make a version: superusers anywhere; a county office or county approver for their own
 region (the new version's region prefix is one of theirs), so a county can adopt its own rules
 without touching the national or another county's. Making and correcting a version are entries
@@ -46,7 +49,7 @@ def maker_role(request, prefix: str) -> str:
 class NewVersionForm(forms.ModelForm):
     class Meta:
         model = Policy
-        fields = ["version", "region_prefix", "effective_from", "source", "values"]
+        fields = ["version", "region_prefix", "effective_from", "source", "values", "value_sources"]
 
     def __init__(self, *args, base, prefixes, **kwargs):
         super().__init__(*args, instance=Policy(workflow=base.workflow), **kwargs)
@@ -89,6 +92,7 @@ class PolicyAdmin(admin.ModelAdmin):
             "may_make_version": version_prefixes(request) != [],
             "kind": record.chain_verbose_name(),
             "timeline": timeline(record),
+            "provenance": record.provenance(),
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, context)
@@ -113,6 +117,7 @@ class PolicyAdmin(admin.ModelAdmin):
             "region_prefix": base.region_prefix,
             "effective_from": base.effective_from,
             "values": base.values,
+            "value_sources": base.value_sources,
         }
         form = NewVersionForm(request.POST or None, initial=initial, base=base, prefixes=prefixes)
         if request.method == "POST" and form.is_valid():

@@ -94,6 +94,14 @@ class PolicyInUse(ValidationError):
     """A policy version that cases are pinned to cannot change: make a new version instead."""
 
 
+class PolicyLevel(models.TextChoices):
+    """Where a policy value comes from, so that a local default is never read as national."""
+
+    NATIONAL = "national", _("国家规定")
+    PROVINCIAL = "provincial", _("省级规定")
+    COUNTY_DEFAULT = "county_default", _("县级默认值（可由县调整）")
+
+
 class Policy(ChainedRecord):
     """Policy data a case runs under: notice lengths, thresholds, optional steps.
 
@@ -107,10 +115,12 @@ class Policy(ChainedRecord):
     all), so its entries carry none, and its chain is verified with the whole trail.
     """
 
-    # What a version in use may never change.
+    # What a version in use may never change: the rules a case ran under, and its name, which the
+    # trail of every case pinned to it records. Where each value comes from is a label a
+    # correction may fix, old and new kept in its chain.
     RULES = ("workflow", "version", "region_prefix", "effective_from", "values")
-    # What its chain binds: the rules and the document they come from.
-    BOUND = (*RULES, "source")
+    # What its chain binds: the rules and the documents they come from.
+    BOUND = (*RULES, "source", "value_sources")
 
     region = None  # the entries' region: none
     engine_fields = ()
@@ -121,6 +131,15 @@ class Policy(ChainedRecord):
     effective_from = models.DateField(_("生效日期"))
     values = models.JSONField(_("参数"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     source = models.TextField(_("依据文件"), blank=True, help_text=_("文件名称和文号"))
+    value_sources = models.JSONField(
+        _("各参数的来源"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            '每个参数一项：{"参数名": {"level": "national|provincial|county_default", '
+            '"source": "文件名称和文号"}}'
+        ),
+    )
     supersedes = models.ForeignKey(
         "self",
         verbose_name=_("取代的版本"),
@@ -159,6 +178,14 @@ class Policy(ChainedRecord):
                 )
         super().save(*args, **kwargs)
 
+    def clean(self):
+        """A holiday schedule's values must be dates the calendar can read."""
+        super().clean()
+        if self.workflow == calendar.WORKFLOW:
+            errors = calendar.schedule_errors(self.values)
+            if errors:
+                raise ValidationError({"values": [str(error) for error in errors]})
+
     def in_use(self) -> bool:
         """Whether any case is pinned to this version."""
         if self.pk is None:
@@ -179,6 +206,23 @@ class Policy(ChainedRecord):
 
     def value(self, key: str, default=None):
         return self.values.get(key, default)
+
+    def provenance(self) -> list[dict]:
+        """Each value with its level and source as an auditor reads them; a value no source is
+        given for says so."""
+        rows = []
+        for key, value in self.values.items():
+            given = self.value_sources.get(key, {}) if isinstance(self.value_sources, dict) else {}
+            level = given.get("level", "")
+            rows.append(
+                {
+                    "key": key,
+                    "value": value,
+                    "level": PolicyLevel(level).label if level in PolicyLevel.values else "",
+                    "source": given.get("source", ""),
+                }
+            )
+        return rows
 
     @classmethod
     def current(cls, workflow: str, region_code: str, day=None):

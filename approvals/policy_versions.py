@@ -4,10 +4,15 @@ A version is made (new, or as the one that supersedes another) with an entry hol
 it was made with; a version no case is pinned to may be corrected, with an entry holding each
 changed value, old and new. The chain binds the rules and their source document
 (``Policy.chain_bindings``), so ``verify_audit`` reports a version changed any other way.
-Versions the migrations load begin their chain, by the system account, once migrated.
+Versions the migrations load begin their chain, by the system account, once migrated; a
+procedure's seeded versions are then relabelled with their names and the source and level of each
+value (``relabel_on_migrate``), as corrections by the system account.
 """
 
+import dataclasses
+
 from django.db import transaction
+from django.db.models.signals import post_migrate
 
 from . import audit, clock, diffs, edits
 from .engine import CREATE
@@ -85,18 +90,70 @@ def correct(policy: Policy, user, role: str) -> AuditEntry | None:
     return entry
 
 
+def _migrated_to(signal: dict, field: str) -> bool:
+    """Whether the migrations a ``post_migrate`` signal reports have given Policy ``field``."""
+    state = signal.get("apps")
+    if state is None:
+        return True
+    return field in {f.name for f in state.get_model("approvals", "Policy")._meta.get_fields()}
+
+
 def start_chains(**_signal) -> None:
     """Begin the chain of every version that has none (those the migrations load): ``post_migrate``.
 
     Skipped while the schema is not yet the one the model describes (a migration run that stops
     short of the chain columns)."""
-    state = _signal.get("apps")
-    if state is not None:
-        names = {f.name for f in state.get_model("approvals", "Policy")._meta.get_fields()}
-        if "audit_seal" not in names:
-            return
+    if not _migrated_to(_signal, "audit_seal"):
+        return
     # Timed to the whole second: a JSON dump of the database (how a test database is put back)
     # keeps milliseconds, and an entry must read back as it was hashed.
     with clock.at(clock.now().replace(microsecond=0)):
         for policy in Policy._base_manager.filter(audit_count=0, audit_seal="").order_by("pk"):
             edits.start_chain(policy)
+
+
+@dataclasses.dataclass(frozen=True)
+class Label:
+    """What a seeded version is called and where each of its values comes from
+    (``Policy.value_sources``): loaded under an older name, it is renamed once."""
+
+    workflow: str
+    loaded_as: str
+    name: str
+    value_sources: dict
+
+
+def sourced(level: str, source: str) -> dict:
+    """One entry of ``Policy.value_sources``: a value's level and the document it comes from."""
+    return {"level": str(level), "source": source}
+
+
+def relabel(label: Label) -> AuditEntry | None:
+    """Give the values of the version ``label`` describes their sources, and rename it unless
+    cases run under it (their trails name it), as a correction by the system account; None if
+    there is no such version under its old name, or nothing to change."""
+    policy = Policy._base_manager.filter(workflow=label.workflow, version=label.loaded_as).first()
+    if policy is None:
+        return None
+    if not policy.audit_count:
+        start_chains()
+    policy.refresh_from_db()
+    if not policy.in_use():
+        policy.version = label.name
+    policy.value_sources = label.value_sources
+    with clock.at(clock.now().replace(microsecond=0)):
+        return correct(policy, system_user(), SYSTEM_ROLE)
+
+
+def relabel_on_migrate(app_config, labels: list[Label]) -> None:
+    """Relabel ``labels`` after each ``migrate`` of ``app_config`` (once the schema is in place)."""
+
+    def handler(**signal):
+        if not _migrated_to(signal, "value_sources"):
+            return
+        for label in labels:
+            relabel(label)
+
+    post_migrate.connect(
+        handler, sender=app_config, weak=False, dispatch_uid=f"{app_config.label}.policy_labels"
+    )

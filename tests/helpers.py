@@ -1,4 +1,4 @@
-"""Moving toy cases along for the tests."""
+"""Moving toy cases along for the tests, and entering the policy data they run on."""
 
 import datetime
 import threading
@@ -7,7 +7,8 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
-from approvals import perform
+from approvals import calendar, perform, policy_versions
+from approvals.models import Policy
 from approvals.timers import close_due_notices
 
 
@@ -87,3 +88,17 @@ def admin_form_data(response) -> dict:
         for form in formset.initial_forms:
             data.update(values(form))
     return data
+
+
+def enter_schedule(year, holidays=None, workdays=None):
+    """The State Council's schedule for ``year`` as a county admin enters it: a new version."""
+    schedule = Policy(
+        workflow=calendar.WORKFLOW,
+        version=f"state-council-{year}",
+        effective_from=datetime.date(year, 1, 1),
+        values={"holidays": holidays or {}, "workdays": workdays or {}},
+        source=f"国务院办公厅关于{year}年部分节假日安排的通知",
+    )
+    schedule.full_clean()
+    policy_versions.load(schedule)
+    return schedule

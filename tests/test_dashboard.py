@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from admin_site.dashboard import overdue_cutoff
-from approvals.calendar import add_working_days
+from approvals.calendar import Calendar, add_working_days
 from approvals.models import NoticePeriod
 from approvals.notices import file_objection
 from tests.factories import (
@@ -24,6 +24,7 @@ from tests.factories import (
     UserFactory,
     VillagePopulationFactory,
 )
+from tests.helpers import enter_schedule
 from workflows.household import demo as household_demo
 from workflows.household.cases import apply_for_identification
 from workflows.household.models import IdentificationCase
@@ -247,15 +248,16 @@ def test_untimed_states_are_never_overdue(client, county, people, cases):
     assert names == sorted([cases.reviewed.name, cases.far.name])
 
 
-def test_the_cutoff_agrees_with_the_due_date_across_holidays():
+def test_the_cutoff_agrees_with_the_due_date_across_holidays(db):
     """Walking back from today gives the same answer as adding working days to every start."""
     days = [datetime.date(2025, 9, 1) + datetime.timedelta(days=i) for i in range(80)]
+    calendar = Calendar()
     for working_days in (0, 1, 3, 10):
         for today in days[40:]:
             cutoff = overdue_cutoff(working_days, today).astimezone(SHANGHAI)
             assert cutoff.time() == datetime.time(0)
             for entered in days[:60]:
-                overdue = add_working_days(entered, working_days) < today
+                overdue = add_working_days(entered, working_days, calendar) < today
                 assert overdue == (entered < cutoff.date()), (working_days, today, entered)
 
 
@@ -325,3 +327,11 @@ def test_the_number_of_queries_does_not_grow_with_cases(client, county, people, 
         many = queries()
     assert ProjectApplication.objects.count() > 10 and IdentificationCase.objects.count() > 4
     assert many == few
+
+
+def test_the_dashboard_warns_when_the_coming_year_has_no_holiday_schedule(client, people):
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC), tick=False):
+        warning = get(client, people.office).content.decode()
+        assert 'id="calendar-missing"' in warning and "尚未录入2027年的节假日安排" in warning
+        enter_schedule(2027, holidays={"2027-01-01": "元旦"})
+        assert 'id="calendar-missing"' not in get(client, people.office).content.decode()

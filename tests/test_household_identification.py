@@ -98,7 +98,6 @@ def test_every_return_and_rejection(case, people, state, action, who, lands_in):
         ("town_flat", "属于不予识别情形：在城镇购买商品房"),
         ("car", "属于不予识别情形：拥有小汽车或非生产经营性车辆"),
         ("business", "属于不予识别情形：家庭成员中有人注册公司或经营企业"),
-        ("village_official", "属于不予识别情形：家庭成员中有现任村干部"),
     ],
 )
 def test_each_exclusion_rule_refuses_verification(county, people, fact, reason):
@@ -108,17 +107,37 @@ def test_each_exclusion_rule_refuses_verification(county, people, fact, reason):
     assert refused(case, "verify", people.cadre) == [reason]
 
 
-def test_an_exclusion_rule_switched_off_by_policy_does_not_refuse(county, people):
-    PolicyFactory(
+def gansu_exclusion_rules(**rules):
+    """A province's own identification version with its exclusion switches."""
+    return PolicyFactory(
         workflow=WORKFLOW,
         version="甘肃-2019",
         region_prefix="62",
-        values={"exclusion_rules": {"car": False}},
+        values={"exclusion_rules": rules},
     )
+
+
+def test_an_exclusion_rule_switched_off_by_policy_does_not_refuse(county, people):
+    gansu_exclusion_rules(car=False)
     case = IdentificationCaseFactory(
         household=family(county.v11, people.team, car=True), opener=people.cadre
     )
     advance(case, people, "first_notice")
+
+
+def test_a_sitting_village_cadre_in_the_household_does_not_refuse_by_default(county, people):
+    home = family(county.v11, people.team, village_official=True)
+    case = IdentificationCaseFactory(household=home, opener=people.cadre)
+    advance(case, people, "first_notice")
+    assert reload(case).state == "first_notice"
+
+
+def test_a_province_that_switches_the_village_cadre_rule_on_refuses(county, people):
+    gansu_exclusion_rules(village_official=True)
+    home = family(county.v11, people.team, village_official=True)
+    case = IdentificationCaseFactory(household=home, opener=people.cadre)
+    advance(case, people, "verification")
+    assert refused(case, "verify", people.cadre) == ["属于不予识别情形：家庭成员中有现任村干部"]
 
 
 def test_income_above_the_line_with_every_guarantee_met_is_refused(home, case, people):
@@ -142,13 +161,13 @@ def test_a_missing_assessment_or_line_is_named(county, people):
     case = IdentificationCaseFactory(household=home, opener=people.cadre)
     advance(case, people, "verification")
     assert refused(case, "verify", people.cadre) == ["缺少2019年收入测算"]
-    other = IdentificationCaseFactory(household=family(county.v12, people.team), year=2017)
+    other = IdentificationCaseFactory(household=family(county.v12, people.team), year=2012)
     cadre = RoleAssignmentFactory(role="village_committee", region=county.v12).user
     perform(other, "record_deliberation", cadre, data=MEETING)
     assert refused(other, "verify", cadre) == [
-        "未设置2017年扶贫标准，请先在政策数据中录入",
-        "缺少2017年收入测算",
-        "缺少2017年两不愁三保障核查",
+        "未设置2012年扶贫标准，请先在政策数据中录入",
+        "缺少2012年收入测算",
+        "缺少2012年两不愁三保障核查",
     ]
 
 

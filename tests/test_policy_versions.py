@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.urls import reverse
 
-from approvals import audit
+from approvals import audit, policy_versions
 from approvals.models import AuditEntry, Policy, PolicyInUse
 from approvals.notices import running_notice
 from approvals.system import system_user
@@ -177,18 +177,60 @@ def test_a_version_edited_behind_the_trail_is_reported(policy):
 
 def test_versions_the_migrations_load_begin_their_chain_by_the_system_account(db):
     loaded = Policy.objects.filter(workflow="project_library").first()
-    (entry,) = entries_of(loaded)
+    entry, relabelled = entries_of(loaded)
     assert (entry.action, entry.actor, entry.region_id) == ("start_chain", system_user(), None)
     assert entry.comment == ""  # the system account says nothing it was not told
+    assert (relabelled.action, relabelled.actor) == ("edit", system_user())
     assert audit.verify_record(loaded) is None
+
+
+def test_no_seeded_version_holding_local_values_is_called_national(db):
+    assert not Policy.objects.filter(version__startswith="national").exists()
+    loaded = Policy.objects.get(workflow="household_identification", version="local-default-2014")
+    (rename,) = [
+        change
+        for entry in entries_of(loaded)
+        for change in entry.data["changes"]
+        if change["field"] == "version"
+    ][1:]
+    assert (rename["old"], rename["new"]) == ("national-2014", "local-default-2014")
+    assert loaded.value_sources["first_notice_days"]["level"] == "county_default"
+    assert audit.verify_record(loaded) is None
+
+
+def test_the_policy_page_shows_each_values_level_and_source(admin_client):
+    loaded = Policy.objects.get(workflow="household_exit", version="local-default-2016")
+    page = admin_client.get(reverse("admin:approvals_policy_change", args=[loaded.pk]))
+    rows = page.content.decode().split('id="policy-provenance"')[1].split("</table>")[0]
+    notice = rows.split("<td>village_notice_days</td>")[1].split("</tr>")[0]
+    assert "<td>7</td>" in notice and "县级默认值（可由县调整）" in notice
+    assert "未规定天数" in notice
+    blockers = rows.split("<td>exit_blockers</td>")[1].split("</tr>")[0]
+    assert "省级规定" in blockers and "湖南省2017年" in blockers
+
+
+def test_a_value_given_no_source_says_so_on_the_policy_page(admin_client, policy):
+    page = admin_client.get(reverse("admin:approvals_policy_change", args=[policy.pk]))
+    rows = page.content.decode().split('id="policy-provenance"')[1].split("</table>")[0]
+    assert "<td>notice_days</td>" in rows and "未注明来源" in rows
+
+
+def test_a_source_corrected_on_a_version_in_use_is_recorded_old_and_new(county, people, policy):
+    ToyCaseFactory(region=county.v11, policy=policy)
+    policy.value_sources = {"notice_days": {"level": "provincial", "source": "省文件"}}
+    entry = policy_versions.correct(policy, people.office, "county_office")
+    (change,) = entry.data["changes"]
+    assert change["field"] == "value_sources" and "省文件" in change["new"]
+    assert audit.verify_record(Policy.objects.get(pk=policy.pk)) is None
 
 
 def test_auditors_read_a_versions_trail_in_the_inspector(client, county, people, policy):
     v2 = make_version(client, policy, county, people.office)
     client.force_login(people.auditor)
     search = client.get(reverse("admin:inspector"), {"workflow": "approvals.policy"})
-    assert search.content.decode().count("政策版本 #") == Policy.objects.count()
     ct = ContentType.objects.get_for_model(Policy)
+    entries = AuditEntry.objects.filter(content_type=ct)
+    assert search.content.decode().count("政策版本 #") == entries.count()
     page = client.get(reverse("admin:inspector_object", args=[ct.pk, v2.pk])).content.decode()
     assert "县扶贫办〔2025〕3号" in page and "notice_days" in page
     assert "链条完好" in page or 'class="problem"' not in page
@@ -206,3 +248,18 @@ def test_a_version_erased_with_its_trail_is_named_by_a_checkpoint(policy, tmp_pa
     code, out = verify("--checkpoint", str(path))
     assert code == 1
     assert f"BROKEN approvals.policy#{policy.pk}: in the checkpoint of" in out
+
+
+def test_a_version_cases_run_under_gets_its_sources_but_keeps_its_name(county, people, policy):
+    case = ToyCaseFactory(region=county.v11, policy=policy)
+    label = policy_versions.Label(
+        "toy",
+        "toy-2024",
+        "local-default-2024",
+        {"notice_days": policy_versions.sourced("county_default", "县规定")},
+    )
+    policy_versions.relabel(label)
+    relabelled = Policy.objects.get(pk=policy.pk)
+    assert relabelled.version == "toy-2024"
+    assert relabelled.value_sources["notice_days"]["source"] == "县规定"
+    assert audit.verify_record(relabelled) is None and audit.verify_record(case) is None

@@ -105,8 +105,12 @@ class HouseholdCaseAdmin(admin.ModelAdmin):
 
 
 class PovertyLineAdmin(admin.ModelAdmin):
-    list_display = ["year", "region_prefix", "amount", "dibao_line"]
-    list_filter = ["region_prefix"]
+    list_display = ["year", "region_prefix", "amount", "dibao_line", "verification", "source"]
+    list_filter = ["region_prefix", "verified"]
+
+    @admin.display(description=gettext_lazy("核实情况"), ordering="verified")
+    def verification(self, line):
+        return line.verification()
 
 
 class VillagePopulationAdmin(admin.ModelAdmin):

@@ -12,7 +12,11 @@ class HouseholdConfig(AppConfig):
 
     def ready(self):
         # The models exist only once the app registry is ready.
+        from approvals.policy_versions import relabel_on_migrate
+
+        from .policy_sources import LABELS
         from .procedures import EXIT, IDENTIFICATION
 
         register(IDENTIFICATION)
         register(EXIT)
+        relabel_on_migrate(self, LABELS)

@@ -96,6 +96,10 @@ EXCLUSION_RULES = [
     ("village_official", _("家庭成员中有现任村干部")),
 ]
 
+# Rules a policy version must switch on to apply: a sitting village cadre in the household is in
+# neither the national text nor the seed texts, so only a province whose rule says so applies it.
+EXCLUSION_RULES_OFF_BY_DEFAULT = frozenset({"village_official"})
+
 # The eight situations in which a household may not exit this year (湖南 2017, by the seed).
 EXIT_BLOCKERS = [
     ("food_clothing", _("吃穿“两不愁”未解决")),
@@ -109,7 +113,14 @@ EXIT_BLOCKERS = [
 ]
 
 
+# Blocking situations no work can close within the year: a household newly included this year, or
+# supported under 低保兜底 where this year's local 低保 line does not exceed the poverty line.
+EXIT_BLOCKERS_FOR_THE_YEAR = frozenset({"newly_included", "dibao_below_line"})
+
+
 class AssessmentClass(models.TextChoices):
-    A = "A", _("A类：收入和各项指标均达标")
-    B = "B", _("B类：收入达标，仍有短板")
-    C = "C", _("C类：收入未达标")
+    """The pre-exit classes of the seed (宕昌 2018): A and B are the year's pre-exit households."""
+
+    A = "A", _("A类：收入和各项考核指标全部达标")
+    B = "B", _("B类：收入达标，仍有短板且年内能够补齐")
+    C = "C", _("C类：今年确实还无法脱贫")

@@ -278,7 +278,8 @@ class PovertyLine(models.Model):
     """The poverty line (扶贫标准) for a year, national ('' prefix) or a province's own, in 元.
 
     ``dibao_line`` is the local minimum-living-guarantee line, when known; an exit under 低保兜底
-    is blocked where it does not exceed the poverty line.
+    is blocked where it does not exceed the poverty line. Each line names where its figure comes
+    from; one not yet checked against a public text is marked unverified wherever it is shown.
     """
 
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -286,6 +287,10 @@ class PovertyLine(models.Model):
     amount = models.DecimalField(_("扶贫标准（元/人·年）"), max_digits=10, decimal_places=2)
     dibao_line = models.DecimalField(
         _("低保标准（元/人·年）"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    source = models.TextField(_("来源"), blank=True, help_text=_("公布该标准的文件或出处"))
+    verified = models.BooleanField(
+        _("已核实"), default=False, help_text=_("已对照公开的原文核实该数额")
     )
 
     class Meta:
@@ -297,6 +302,9 @@ class PovertyLine(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.amount}"
+
+    def verification(self) -> str:
+        return str(_("已核实") if self.verified else _("未核实"))
 
     @classmethod
     def for_region(cls, year: int, region_code: str):

@@ -1,7 +1,8 @@
 """The national standards as guards: who may be identified, who may exit, each refusal a reason.
 
 Identification (国开办发〔2014〕24号, local rule): per-capita net income below the year's line, or
-above it with 两不愁三保障 unmet, and no exclusion rule (四类人员) hit. Exit (厅字〔2016〕16号):
+above it with 两不愁三保障 unmet, and no exclusion rule (四类人员) hit; the village-cadre rule
+applies only where a province's version switches it on. Exit (厅字〔2016〕16号):
 income above the line, every guarantee met, no blocking situation. Which rules and situations
 apply is policy data; the line is per year and may be set per province.
 """
@@ -14,7 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from approvals.exceptions import Reason
 from approvals.spec import reads_inputs
 
-from .choices import EXCLUSION_RULES, EXIT_BLOCKERS, GUARANTEES, AssessmentClass, RegisterStatus
+from .choices import (
+    EXCLUSION_RULES,
+    EXCLUSION_RULES_OFF_BY_DEFAULT,
+    EXIT_BLOCKERS,
+    EXIT_BLOCKERS_FOR_THE_YEAR,
+    GUARANTEES,
+    AssessmentClass,
+    RegisterStatus,
+)
 
 GUARANTEE_FIELDS = {field for field, _message in GUARANTEES}
 
@@ -23,9 +32,9 @@ def _yuan(amount) -> str:
     return f"{amount:,.0f}"
 
 
-def _switched_on(case, key: str, code: str) -> bool:
+def _switched_on(case, key: str, code: str, default: bool = True) -> bool:
     rules = case.policy.value(key, {}) if case.policy else {}
-    return rules.get(code, True)
+    return rules.get(code, default)
 
 
 def _year_data(case):
@@ -66,7 +75,10 @@ def _income_words(year, income, line, above: bool) -> Reason:
 def identification_standard(case, ctx):
     household = case.household
     for code, message in EXCLUSION_RULES:
-        if _switched_on(case, "exclusion_rules", code) and getattr(household, code):
+        applies = _switched_on(
+            case, "exclusion_rules", code, default=code not in EXCLUSION_RULES_OFF_BY_DEFAULT
+        )
+        if applies and getattr(household, code):
             yield Reason("excluded", _("属于不予识别情形：%(rule)s"), rule=message)
     line, income, check, missing = _year_data(case)
     yield from missing
@@ -83,7 +95,8 @@ def identification_standard(case, ctx):
 
 
 def exit_gaps(case) -> tuple[bool | None, list[Reason]]:
-    """Whether income passes (None if it cannot be told), and every reason the case cannot exit."""
+    """Whether the case can exit this year (None if it cannot be told: income met and no gap
+    that lasts the year), and every reason it cannot exit now."""
     household = case.household
     line, income, check, missing = _year_data(case)
     if missing:
@@ -100,20 +113,23 @@ def exit_gaps(case) -> tuple[bool | None, list[Reason]]:
         and line.dibao_line is not None
         and line.dibao_line <= line.amount,
     }
+    closable = income_met
     for code, message in EXIT_BLOCKERS:
         if facts[code] and _switched_on(case, "exit_blockers", code):
             reasons.append(Reason(f"exit_blocked_{code}", message))
-    return income_met, reasons
+            closable = closable and code not in EXIT_BLOCKERS_FOR_THE_YEAR
+    return closable, reasons
 
 
 def exit_assessment(case) -> tuple[str | None, list[str]]:
-    """The pre-exit class: A all met, B income met with gaps, C income not met; the gaps as a
-    person reads them."""
-    income_met, gaps = exit_gaps(case)
+    """The pre-exit class (宕昌 2018): A income and every indicator met; B income met, with gaps
+    that can be closed this year; C cannot exit this year (income not met, or a gap that lasts
+    the year). The gaps as a person reads them."""
+    closable, gaps = exit_gaps(case)
     reasons = [str(gap) for gap in gaps]
-    if income_met is None:
+    if closable is None:
         return None, reasons
-    if not income_met:
+    if not closable:
         return AssessmentClass.C, reasons
     return (AssessmentClass.B if reasons else AssessmentClass.A), reasons
 

@@ -12,6 +12,10 @@ class ProjectLibraryConfig(AppConfig):
 
     def ready(self):
         # The models exist only once the app registry is ready.
+        from approvals.policy_versions import relabel_on_migrate
+
+        from .policy_sources import LABELS
         from .procedures import PROJECT_LIBRARY
 
         register(PROJECT_LIBRARY)
+        relabel_on_migrate(self, LABELS)
