@@ -1,8 +1,11 @@
 """A problem's rectification through the service: fanned out to its units on viewflow, planned,
 reported, joined, verified, closed and re-opened, every event on the problem's own chain."""
 
+import itertools
+
 import pytest
 from django.core.files.base import ContentFile
+from viewflow.workflow.models import Task
 
 from approvals.models import AuditEntry
 from tests.rectification_setup import county_with_units, open_item
@@ -146,3 +149,61 @@ def test_office_sends_back_then_closes_then_reopens_as_recurring(setup):
     trail = actions(problem)
     assert trail[trail.index(Event.REOPENED) + 1] == Event.FANNED_OUT
     assert chains_verify()
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+def test_the_join_waits_for_the_last_unit_whatever_the_order(setup, order):
+    units = [setup.education, setup.health, setup.housing]
+    problem = open_item(setup, units=units)
+    tasks = [task_of(problem, unit) for unit in units]
+    for task in tasks:
+        process.submit_plan(task, actor=setup.person(task.unit), plan="方案")
+    for done, i in enumerate(order, 1):
+        process.submit_report(
+            tasks[i], actor=setup.person(tasks[i].unit), measures_taken="措施", progress=""
+        )
+        problem.refresh_from_db()
+        expected = ProblemState.VERIFYING if done == 3 else ProblemState.RECTIFYING
+        assert problem.state == expected
+        assert actions(problem).count(Event.JOINED) == (done == 3)
+    verify_tasks = [
+        t
+        for t in Task.objects.filter(process__in=problem.rounds.all())
+        if t.flow_task.name == "verify"
+    ]
+    assert len(verify_tasks) == 1
+
+
+def test_a_unit_of_two_claims_releases_and_any_of_its_people_reports(setup):
+    problem = open_item(setup)
+    task = task_of(problem, setup.education)
+    head, clerk = setup.person(setup.education), setup.person(setup.education, 1)
+
+    process.claim(task, actor=clerk)
+    assert task.task.owner == clerk
+    assert process.awaiting(clerk).unit_tasks.get() == task
+    process.release(task, actor=clerk)
+    assert task.task.owner is None
+    process.submit_plan(task, actor=head, plan="方案")
+
+    assert [e for e in actions(problem) if e in (Event.CLAIMED, Event.RELEASED)] == [
+        Event.CLAIMED,
+        Event.RELEASED,
+    ]
+    assert task.task.owner is None  # the report task is new and waits to be claimed
+    assert task.task.flow_task.name == "report"
+
+
+def test_awaiting_lists_each_persons_work_and_nothing_else(setup):
+    problem = open_item(setup)
+    health, housing = setup.person(setup.health), setup.person(setup.housing)
+    lead = setup.person(setup.education)
+    assert list(process.awaiting(health).unit_tasks) == [task_of(problem, setup.health)]
+    assert process.awaiting(housing).count == 0
+    assert process.awaiting(setup.auditor).count == 0
+    report_all(setup, problem)
+    assert list(process.awaiting(lead).verifying) == [problem]
+    assert process.awaiting(health).count == 0
+    process.verify(problem, actor=lead)
+    assert list(process.awaiting(setup.office_clerk).closing) == [problem]
+    assert process.awaiting(lead).count == 0

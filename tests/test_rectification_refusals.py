@@ -7,6 +7,7 @@ from viewflow.workflow.models import Task
 
 from approvals.exceptions import PermissionDenied, Refusal, TransitionNotAllowed
 from approvals.models import AuditEntry, SecurityEvent
+from tests.factories import child_region
 from tests.rectification_setup import county_with_units, open_item
 from workflows.rectification import process
 from workflows.rectification.choices import ProblemState, UnitTaskState
@@ -268,3 +269,49 @@ def test_registering_a_problem_is_the_offices_and_checks_its_units(setup):
     assert not Problem.objects.exists()
     assert SecurityEvent.objects.filter(workflow="rectification.problem").count() == 2
     assert isinstance(caught.value, Refusal)
+
+
+def test_a_dry_run_says_what_would_refuse_and_changes_nothing(setup):
+    other_county = child_region(setup.county.parent, 23, "别县")
+    elsewhere = child_region(child_region(other_county, 1, "镇"), 1, "村")
+    village = child_region(setup.townships[0], 1, "一村")
+    fields = {
+        "area": "住房安全",
+        "number": 1,
+        "description": "危房改造不彻底",
+        "lead_unit": setup.housing,
+        "units": [setup.housing],
+        "tier": "by_date",
+    }
+    reasons = process.check_problem(setup.campaign, actor=setup.office_clerk, **fields)
+    assert [str(r) for r in reasons] == ["限期整改的问题必须填写整改时限"]
+    reasons = process.check_problem(
+        setup.campaign,
+        actor=setup.office_clerk,
+        **fields,
+        deadline_working_days=10,
+        villages=[village, elsewhere],
+    )
+    assert [r.code for r in reasons] == ["place_elsewhere"]
+    assert (
+        process.check_problem(
+            setup.campaign,
+            actor=setup.office_clerk,
+            **fields,
+            deadline_working_days=10,
+            villages=[village],
+        )
+        == []
+    )
+    by_auditor = process.check_problem(setup.campaign, actor=setup.auditor, **fields)
+    assert [r.code for r in by_auditor] == ["read_only"]
+    assert not Problem.objects.exists()
+    assert not SecurityEvent.objects.exists()
+    problem = process.open_problem(
+        setup.campaign,
+        actor=setup.office_clerk,
+        **fields,
+        deadline_working_days=10,
+        villages=[village],
+    )
+    assert list(problem.villages.all()) == [village]

@@ -7,3 +7,11 @@ class RectificationConfig(AppConfig):
     label = "rectification"
     verbose_name = _("问题整改")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The deadlines run with the project's hourly timers (one mechanism, one cron line).
+        from approvals import timers
+
+        from .deadlines import run_deadlines
+
+        timers.register("rectification_deadlines", run_deadlines)

@@ -222,6 +222,8 @@ class UnitTask(models.Model):
     times_sent_back = models.PositiveSmallIntegerField(_("退回次数"), default=0)
     reminded_on = models.DateField(_("提醒日期"), null=True, blank=True)
     overdue_since = models.DateField(_("逾期日期"), null=True, blank=True)
+    # When the office was told the task is still overdue (the lead unit's heads are told first).
+    escalated_on = models.DateField(_("报告整改办日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("责任单位整改任务")

@@ -24,7 +24,8 @@ from viewflow.workflow.status import STATUS
 from approvals import audit, calendar, clock, evidence, typed_input
 from approvals.engine import denial_event, record_denial
 from approvals.exceptions import PermissionDenied, Reason, Refusal, TransitionNotAllowed
-from approvals.spec import Input
+from approvals.spec import SYSTEM_ROLE, Input
+from approvals.system import is_system_user
 from roles import units as unit_people
 from roles.catalogue import READ_ONLY_ROLES
 from roles.models import RoleAssignment, Unit
@@ -37,6 +38,11 @@ from .models import Evidence, EvidenceStage, Problem, RectificationRound, UnitTa
 IMMEDIATE_WORKING_DAYS = 10
 # A unit sent back, or a round re-opened, has this many working days to report again.
 REWORK_WORKING_DAYS = 10
+
+# A unit is reminded this many working days before its task is due.
+REMIND_WORKING_DAYS = 2
+# Still overdue this many working days after the lead unit's heads were told, the office is told.
+ESCALATE_WORKING_DAYS = 5
 
 # The problem's fields a step may change, saved with its chain's head.
 PROBLEM_FIELDS = [*audit.HEAD_FIELDS, "state", "state_since", "recurring", "times_reopened"]
@@ -104,17 +110,24 @@ def _role(actor, unit: Unit) -> str:
     raise PermissionDenied([_not_of_unit(unit)])
 
 
+def _timer_role(actor) -> str:
+    if not is_system_user(actor):
+        raise PermissionDenied([Reason("not_timer", _("只有系统定时任务可以发送提醒和逾期通知"))])
+    return SYSTEM_ROLE
+
+
 def _act(problem: Problem, event: Event, actor, unit_of, body):
     """Run ``body(step)`` under ``problem``'s row lock, in one transaction, as someone acting
-    for ``unit_of(problem)``; save the problem's head and state after it. A refusal rolls
-    everything back (kept files too) and is logged."""
+    for ``unit_of(problem)`` (``unit_of=None``: as the timers' account); save the problem's head
+    and state after it. A refusal rolls everything back (kept files too) and is logged."""
     step = None
     try:
         with transaction.atomic():
             fresh = (
                 Problem.objects.select_for_update().select_related("campaign").get(pk=problem.pk)
             )
-            step = _Step(fresh, actor, _role(actor, unit_of(fresh)), clock.now())
+            role = _timer_role(actor) if unit_of is None else _role(actor, unit_of(fresh))
+            step = _Step(fresh, actor, role, clock.now())
             result = body(step)
             fresh.save(update_fields=PROBLEM_FIELDS)
     except BaseException as exc:
@@ -302,7 +315,7 @@ def _send_back(step: _Step, rectification, task, reasons: dict[UnitTask, str]) -
         unit_task.due_on = calendar.add_working_days(
             timezone.localdate(step.now), REWORK_WORKING_DAYS
         )
-        unit_task.reminded_on = unit_task.overdue_since = None
+        unit_task.reminded_on = unit_task.overdue_since = unit_task.escalated_on = None
         unit_task.save()
         step.record(
             Event.SENT_BACK,
@@ -338,14 +351,17 @@ def _reasons_by_unit_task(rectification, choices: dict) -> dict[UnitTask, str]:
 # --- the public operations ------------------------------------------------------------------
 
 
-def _problem_reasons(problem: Problem, units: list[Unit]) -> list[Reason]:
+def _problem_reasons(problem: Problem, units, villages, households) -> list[Reason]:
     reasons = []
     if not units:
         reasons.append(Reason("no_units", _("请至少指定一个责任单位")))
     prefix = problem.campaign.county.prefix
     for unit in [problem.lead_unit, *units]:
-        if not unit.region.code.startswith(prefix):
+        if unit is not None and not unit.region.code.startswith(prefix):
             reasons.append(Reason("unit_elsewhere", _("“%(unit)s”不属于本县"), unit=unit.name))
+    for where in [*villages, *(household.region for household in households)]:
+        if not where.code.startswith(prefix):
+            reasons.append(Reason("place_elsewhere", _("“%(place)s”不在本县"), place=where.name))
     try:
         problem.full_clean(exclude=["audit_count", "audit_head", "audit_seal"])
     except ValidationError as exc:
@@ -355,6 +371,54 @@ def _problem_reasons(problem: Problem, units: list[Unit]) -> list[Reason]:
             for error in errors
         ]
     return reasons
+
+
+def _draft(
+    campaign,
+    *,
+    area,
+    number,
+    description,
+    lead_unit,
+    units,
+    tier,
+    measures="",
+    requirement="",
+    deadline=None,
+    deadline_working_days=None,
+    villages=(),
+    households=(),
+):
+    """The problem ``open_problem`` would save, with its units, villages and households."""
+    now = clock.now()
+    problem = Problem(
+        campaign=campaign,
+        region=campaign.county,
+        area=typed_input.prose(area or ""),
+        number=number,
+        description=typed_input.prose(description or "", multiline=True),
+        measures=typed_input.prose(measures or "", multiline=True),
+        requirement=typed_input.prose(requirement or "", multiline=True),
+        lead_unit=lead_unit,
+        tier=tier,
+        deadline=deadline,
+        deadline_working_days=deadline_working_days,
+        state=ProblemState.RECTIFYING,
+        state_since=now,
+        created_at=now,
+    )
+    return problem, list(dict.fromkeys(units)), list(villages), list(households)
+
+
+def check_problem(campaign, *, actor, **fields) -> list[Reason]:
+    """What would refuse ``open_problem(campaign, actor=actor, **fields)``, changing and logging
+    nothing: an importer's dry run."""
+    problem, units, villages, households = _draft(campaign, **fields)
+    try:
+        _role(actor, campaign.office)
+    except Refusal as exc:
+        return exc.details
+    return _problem_reasons(problem, units, villages, households)
 
 
 def open_problem(
@@ -375,26 +439,24 @@ def open_problem(
     households=(),
 ) -> Problem:
     """Register a problem of ``campaign``'s list as its office, and fan it out to its units."""
-    units = list(dict.fromkeys(units))
-    problem = Problem(
-        campaign=campaign,
-        region=campaign.county,
-        area=typed_input.prose(area or ""),
+    problem, units, villages, households = _draft(
+        campaign,
+        area=area,
         number=number,
-        description=typed_input.prose(description or "", multiline=True),
-        measures=typed_input.prose(measures or "", multiline=True),
-        requirement=typed_input.prose(requirement or "", multiline=True),
+        description=description,
         lead_unit=lead_unit,
+        units=units,
         tier=tier,
+        measures=measures,
+        requirement=requirement,
         deadline=deadline,
         deadline_working_days=deadline_working_days,
-        state=ProblemState.RECTIFYING,
-        state_since=clock.now(),
+        villages=villages,
+        households=households,
     )
-    problem.created_at = problem.state_since
     try:
         role = _role(actor, campaign.office)
-        reasons = _problem_reasons(problem, units)
+        reasons = _problem_reasons(problem, units, villages, households)
         if reasons:
             raise TransitionNotAllowed(reasons)
         with transaction.atomic():
@@ -406,10 +468,16 @@ def open_problem(
             step.record(
                 Event.OPENED,
                 from_state="",
+                area=problem.area,
+                number=problem.number,
+                description=problem.description,
+                measures=problem.measures,
                 lead_unit=lead_unit.pk,
                 tier=tier,
                 deadline=deadline,
                 deadline_working_days=deadline_working_days,
+                villages=[v.pk for v in villages],
+                households=[h.pk for h in households],
             )
             _start_round(step, recurring=False)
             problem.save(update_fields=PROBLEM_FIELDS)
@@ -588,6 +656,65 @@ def release(unit_task: UnitTask, *, actor) -> UnitTask:
 
 def _office_of(problem: Problem) -> Unit:
     return problem.campaign.office
+
+
+def remind(unit_task: UnitTask, *, actor, today: datetime.date) -> bool:
+    """The timer reminds the unit its task is due within ``REMIND_WORKING_DAYS`` (once per due
+    date); False if there was nothing to remind of."""
+
+    def body(step):
+        fresh = _locked_unit_task(unit_task, step)
+        if fresh.state not in OPEN_UNIT_STATES or fresh.reminded_on or not fresh.due_on:
+            return False
+        fresh.reminded_on = today
+        fresh.save(update_fields=["reminded_on"])
+        told = list(unit_people.members(fresh.unit).values_list("username", flat=True))
+        step.record(Event.REMINDED, due_on=fresh.due_on, told=told, **_unit_data(fresh))
+        return True
+
+    return _act(unit_task.problem, Event.REMINDED, actor, None, body)
+
+
+def _level_above(problem: Problem, unit: Unit, escalate: bool) -> tuple[Unit, list[str]]:
+    """Who is told of a late unit: the lead unit's heads, or the office (when escalating, when
+    the late unit is the lead unit itself, or when the lead unit has no head)."""
+    if not escalate and unit != problem.lead_unit:
+        heads = list(unit_people.heads(problem.lead_unit).values_list("username", flat=True))
+        if heads:
+            return problem.lead_unit, heads
+    office = problem.campaign.office
+    return office, list(unit_people.members(office).values_list("username", flat=True))
+
+
+def mark_overdue(unit_task: UnitTask, *, actor, today: datetime.date) -> bool:
+    """The timer marks a task past its due date and tells the level above; still overdue
+    ``ESCALATE_WORKING_DAYS`` later, it tells the office. False if there was nothing to do."""
+
+    def body(step):
+        fresh = _locked_unit_task(unit_task, step)
+        if fresh.state not in OPEN_UNIT_STATES or not fresh.due_on or fresh.due_on >= today:
+            return False
+        if fresh.overdue_since is None:
+            fresh.overdue_since, escalate = today, False
+        elif fresh.escalated_on is None and (
+            calendar.working_days_between(fresh.overdue_since, today) >= ESCALATE_WORKING_DAYS
+        ):
+            fresh.escalated_on, escalate = today, True
+        else:
+            return False
+        fresh.save(update_fields=["overdue_since", "escalated_on"])
+        told_unit, told = _level_above(step.problem, fresh.unit, escalate)
+        step.record(
+            Event.OVERDUE,
+            due_on=fresh.due_on,
+            told_unit=told_unit.pk,
+            told_unit_name=told_unit.name,
+            told=told,
+            **_unit_data(fresh),
+        )
+        return True
+
+    return _act(unit_task.problem, Event.OVERDUE, actor, None, body)
 
 
 def _unit_act(unit_task: UnitTask, event: Event, actor, body) -> UnitTask:
