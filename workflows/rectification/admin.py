@@ -102,6 +102,7 @@ class ProblemForm(forms.ModelForm):
             "deadline_working_days",
             "villages",
         ]
+        widgets = {"units": forms.CheckboxSelectMultiple}
 
     def full_clean(self):
         super().full_clean()
@@ -125,7 +126,6 @@ class ProblemAdmin(ScopedAdmin):
     list_filter = ["state", "tier", "recurring", "campaign"]
     search_fields = ["area", "description"]
     list_select_related = ["campaign", "lead_unit"]
-    filter_horizontal = ["units", "villages"]
 
     def get_queryset(self, request):
         return scope.readable_problems(request, super(ScopedAdmin, self).get_queryset(request))

@@ -20,7 +20,8 @@ def problem_timeline(problem) -> list[dict]:
         label = str(EVENTS.get(entry.action, entry.action))
         unit = data.get("unit_name")
         row["action"] = f"{label}（{unit}）" if unit else label
-        row["from_state"] = str(STATES.get(entry.from_state, ""))
+        moved = entry.from_state != entry.to_state
+        row["from_state"] = str(STATES.get(entry.from_state, "")) if moved else ""
         row["to_state"] = str(STATES.get(entry.to_state, ""))
         row["files"] = [files.describe(problem, f) for f in evidence.files_in(data)]
     return rows
