@@ -57,13 +57,22 @@ ACTING = {r for r, _ in ROLES} - {"auditor", "county_admin"}
 PEOPLE_MODELS = {"auth_user", "roles_roleassignment"}
 POLICY_MODELS = {"household_povertyline", "approvals_policy"}
 POLICY_MAKERS = {"county_office", "county_approver"}
+# Those who read a campaign's figures and downloads whole: roles over its county that name no
+# unit (people acting for a unit read only its problems: tests/test_rectification_outputs.py).
+CAMPAIGN_READERS = {
+    "county_office",
+    "county_approver",
+    "sector_department",
+    "auditor",
+    "county_admin",
+}
 # Case models whose objects in the world below have a file kept by a step.
 FILES_KEPT = {"project_library_projectapplication", "rectification_problem"}
 SUPERUSER_ONLY = {"axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
 # Records of a county as a whole (its units, its rectification campaigns and their problems):
 # read by the roles held over the county; a village's or a township's roles do not see them.
 COUNTY_RECORDS = {"roles_unit", "rectification_campaign", "rectification_problem"}
-COUNTY_ROLES = {"county_office", "county_approver", "sector_department", "auditor", "county_admin"}
+COUNTY_ROLES = CAMPAIGN_READERS
 # Models that belong to no region: one object, tested as the inside one.
 NO_JURISDICTION = POLICY_MODELS | SUPERUSER_ONLY
 
@@ -122,6 +131,8 @@ def expected(name: str, role: str, inside: bool) -> int:
     """The status a person with ``role`` gets from the URL ``name`` (GET)."""
     if name in ("queue", "dashboard", "ledgers") or name.startswith("ledger_"):
         return 200
+    if name.startswith("campaign_"):
+        return 200 if inside and role in CAMPAIGN_READERS else 404
     if name == "queue_bulk_result":
         return 302  # shown once after a bulk action; otherwise back to the queue
     if name.startswith("inspector"):
@@ -231,7 +242,7 @@ def world(county, people):
         )
     }
     files.update({e.problem: e.sha256 for e in evidence})
-    return SimpleNamespace(objects=objects, files=files)
+    return SimpleNamespace(objects=objects, files=files, campaigns=campaigns)
 
 
 def url_for(name, world, inside):
@@ -244,6 +255,8 @@ def url_for(name, world, inside):
         return reverse(
             name.join(["admin:", ""]), args=[ContentType.objects.get_for_model(case).pk, case.pk]
         )
+    if name.startswith("campaign_"):
+        return reverse(f"admin:{name}", args=[world.campaigns[0 if inside else 1].pk])
     match = re.fullmatch(r"(\w+?_\w+?)_(change|history|delete|act|file|new_version)", name)
     if match:
         model = match.group(1)

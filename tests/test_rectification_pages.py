@@ -162,12 +162,16 @@ def test_the_queue_has_a_rectification_tab_with_the_units_work(client, setup):
 
 
 def test_the_campaign_page_counts_items_by_state_and_unit(client, setup):
-    open_item(setup, units=[setup.health])
+    problem = open_item(setup, units=[setup.health])
     client.force_login(setup.office_clerk)
 
     response = client.get(reverse("admin:rectification_campaign_change", args=[setup.campaign.pk]))
 
     assert response.status_code == 200
-    assert response.context["units"][0].unit == setup.health
-    rows = {label: total for label, _cells, total in response.context["by_state"]["rows"]}
-    assert rows["整改中"] == 1 and rows["已销号"] == 0
+    figures = response.context["figures"]
+    assert [row.unit for row in figures.units] == ["县卫健局"]
+    assert dict(figures.by_state)["整改中"] == 1
+    body = response.content.decode()
+    assert page(problem) in body  # the problem list links each problem's page
+    assert reverse("admin:campaign_ledger", args=[setup.campaign.pk]) in body
+    assert "登记问题" in body

@@ -27,7 +27,9 @@ from roles.models import Level, Region, Unit, UnitKind
 
 from . import actions, overview, process, scope
 from .diagram import flow_svg
+from .figures import campaign_figures
 from .models import Campaign, Problem
+from .reading import reading_or_404
 from .trail import problem_timeline
 
 READING = ("GET", "HEAD")
@@ -59,21 +61,23 @@ class CampaignAdmin(ScopedAdmin):
         return False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The campaign with its figures and downloads (``figures``, ``outputs``) and the list of
+        the problems the person reads, each linked to its page."""
         campaign = self.get_object(request, object_id)
-        problems = list(
-            scope.readable_problems(request, campaign.problems.all()).select_related("lead_unit")
-        )
+        reading = reading_or_404(request, campaign.pk)
         today = timezone.localdate()
+        problems = list(reading.problems.select_related("lead_unit").order_by("number"))
         for problem in problems:
             problem.overdue = overview.problem_is_overdue(problem, today)
+        offices = set(offices_of(request.user).values_list("unit", flat=True))
+        add = reverse("admin:rectification_problem_add") + f"?campaign={campaign.pk}"
         context = {
+            "campaign": campaign,
+            "reading": reading,
+            "figures": campaign_figures(reading, today),
+            "month": f"{today:%Y-%m}",
             "problems": problems,
-            "by_state": overview.by_state_and_tier(problems),
-            "units": overview.unit_progress(problems, today),
-            "overdue": sum(p.overdue for p in problems),
-            "add_problem": reverse("admin:rectification_problem_add") + f"?campaign={campaign.pk}"
-            if campaign.office_id in set(offices_of(request.user).values_list("unit", flat=True))
-            else "",
+            "add_problem": add if campaign.office_id in offices else "",
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, context)
