@@ -373,39 +373,19 @@ def _problem_reasons(problem: Problem, units, villages, households) -> list[Reas
     return reasons
 
 
-def _draft(
-    campaign,
-    *,
-    area,
-    number,
-    description,
-    lead_unit,
-    units,
-    tier,
-    measures="",
-    requirement="",
-    deadline=None,
-    deadline_working_days=None,
-    villages=(),
-    households=(),
-):
+def _draft(campaign, *, units, villages=(), households=(), **fields):
     """The problem ``open_problem`` would save, with its units, villages and households."""
     now = clock.now()
+    fields["area"] = typed_input.prose(fields.get("area") or "")
+    for name in ("description", "measures", "requirement"):
+        fields[name] = typed_input.prose(fields.get(name) or "", multiline=True)
     problem = Problem(
         campaign=campaign,
         region=campaign.county,
-        area=typed_input.prose(area or ""),
-        number=number,
-        description=typed_input.prose(description or "", multiline=True),
-        measures=typed_input.prose(measures or "", multiline=True),
-        requirement=typed_input.prose(requirement or "", multiline=True),
-        lead_unit=lead_unit,
-        tier=tier,
-        deadline=deadline,
-        deadline_working_days=deadline_working_days,
         state=ProblemState.RECTIFYING,
         state_since=now,
         created_at=now,
+        **fields,
     )
     return problem, list(dict.fromkeys(units)), list(villages), list(households)
 
@@ -439,21 +419,9 @@ def open_problem(
     households=(),
 ) -> Problem:
     """Register a problem of ``campaign``'s list as its office, and fan it out to its units."""
-    problem, units, villages, households = _draft(
-        campaign,
-        area=area,
-        number=number,
-        description=description,
-        lead_unit=lead_unit,
-        units=units,
-        tier=tier,
-        measures=measures,
-        requirement=requirement,
-        deadline=deadline,
-        deadline_working_days=deadline_working_days,
-        villages=villages,
-        households=households,
-    )
+    # The problem's fields as given (the parameters are the only locals at this point).
+    given = {name: value for name, value in locals().items() if name not in ("campaign", "actor")}
+    problem, units, villages, households = _draft(campaign, **given)
     try:
         role = _role(actor, campaign.office)
         reasons = _problem_reasons(problem, units, villages, households)
