@@ -8,7 +8,9 @@ from django.urls import reverse
 
 from approvals.models import AuditEntry
 from tests.rectification_setup import county_with_units, open_item
-from workflows.rectification.choices import UnitTaskState
+from workflows.rectification import process
+from workflows.rectification.choices import ProblemState, UnitTaskState
+from workflows.rectification.models import Problem
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +177,103 @@ def test_the_campaign_page_counts_items_by_state_and_unit(client, setup):
     assert page(problem) in body  # the problem list links each problem's page
     assert reverse("admin:campaign_ledger", args=[setup.campaign.pk]) in body
     assert "登记问题" in body and reverse("rectification_import:upload") in body
+
+
+def report_all(setup, problem):
+    for unit in problem.units.all():
+        task = task_of(problem, unit)
+        who = setup.person(unit)
+        process.submit_plan(task, actor=who, plan="方案")
+        process.submit_report(task, actor=who, measures_taken="已落实", progress="")
+
+
+def test_the_lead_unit_sends_one_unit_back_then_the_office_closes_and_reopens(client, setup):
+    problem = open_item(setup, units=[setup.education, setup.health])
+    report_all(setup, problem)
+    client.force_login(setup.person(setup.education))  # the lead unit's head
+
+    missing_reason = act(
+        client,
+        problem,
+        "verify",
+        **{"verify-decision": "send_back", "verify-units": [setup.health.pk]},
+    )
+    assert "请填写退回理由" in missing_reason.content.decode()
+    response = act(
+        client, problem, "verify",
+        **{"verify-decision": "send_back", "verify-units": [setup.health.pk],
+           "verify-reason": "材料不全"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert task_of(problem, setup.health).state == UnitTaskState.SENT_BACK
+    assert task_of(problem, setup.education).state == UnitTaskState.REPORTED
+    health = task_of(problem, setup.health)
+    process.submit_report(
+        health, actor=setup.person(setup.health), measures_taken="补充", progress=""
+    )
+    assert act(client, problem, "verify", **{"verify-decision": "accept"}).status_code == 302
+    problem.refresh_from_db()
+    assert problem.state == ProblemState.CLOSING
+
+    client.force_login(setup.office_clerk)
+    upload = SimpleUploadedFile("销号审批表.pdf", PDF, content_type="application/pdf")
+    response = client.post(
+        reverse("admin:rectification_problem_act", args=[problem.pk]),
+        {"action": "close", "close-comment": "同意销号", "close-files": [upload]},
+    )
+    assert response.status_code == 302
+    problem.refresh_from_db()
+    assert problem.state == ProblemState.CLOSED
+    assert problem.evidence.filter(stage="closing").exists()
+
+    assert act(client, problem, "reopen", **{"reopen-reason": "回头看发现反弹"}).status_code == 302
+    problem.refresh_from_db()
+    assert problem.state == ProblemState.RECTIFYING and problem.recurring
+    assert "反弹，重新整改" in client.get(page(problem)).content.decode()
+
+
+def test_the_office_registers_a_problem_from_its_form_with_choices_in_its_county(client, setup):
+    elsewhere = county_with_units("63")
+    client.force_login(setup.office_clerk)
+    add = reverse("admin:rectification_problem_add")
+    form = client.get(add).context["adminform"].form
+    assert list(form.fields["campaign"].queryset) == [setup.campaign]
+    assert elsewhere.education not in form.fields["units"].queryset
+    assert setup.township in form.fields["units"].queryset
+
+    fields = {
+        "campaign": setup.campaign.pk,
+        "number": 7,
+        "area": "产业扶贫",
+        "description": "带贫机制不健全",
+        "lead_unit": setup.health.pk,
+        "units": [setup.health.pk, elsewhere.health.pk],
+        "tier": "by_date",
+        "deadline_working_days": 15,
+    }
+    refused = client.post(add, fields)
+    assert refused.status_code == 200
+    assert "所选项不在您有权办理的辖区内" in refused.content.decode()
+    assert not Problem.objects.filter(number=7).exists()
+
+    fields["units"] = [setup.health.pk]
+    no_deadline = client.post(add, {**fields, "deadline_working_days": ""})
+    assert "限期整改的问题必须填写整改时限" in no_deadline.content.decode()
+    assert not Problem.objects.filter(number=7).exists()
+
+    assert client.post(add, fields).status_code == 302
+    problem = Problem.objects.get(number=7)
+    assert list(problem.units.all()) == [setup.health]
+    assert AuditEntry.objects.for_object(problem).filter(action="opened").exists()
+
+
+def test_a_unit_may_not_register_problems_and_an_auditor_may_not_act(client, setup):
+    problem = open_item(setup)
+    client.force_login(setup.person(setup.health))
+    assert client.get(reverse("admin:rectification_problem_add")).status_code == 403
+    client.force_login(setup.auditor)
+    entries = AuditEntry.objects.for_object(problem).count()
+    task = task_of(problem, setup.health)
+    refused = act(client, problem, "plan", unit_task=task.pk, **{f"plan-{task.pk}-plan": "x"})
+    assert refused.status_code == 403
+    assert AuditEntry.objects.for_object(problem).count() == entries
