@@ -54,6 +54,8 @@ class CampaignAdmin(ScopedAdmin):
         return (Role.COUNTY_OFFICE,)
 
     def get_queryset(self, request):
+        # Not ScopedAdmin's region filter: a unit's people hold their role over the whole county
+        # yet read only their unit's part (``scope``).
         return scope.readable_campaigns(request, super(ScopedAdmin, self).get_queryset(request))
 
     def has_change_permission(self, request, obj=None):
@@ -132,6 +134,7 @@ class ProblemAdmin(ScopedAdmin):
     list_select_related = ["campaign", "lead_unit"]
 
     def get_queryset(self, request):
+        # As for campaigns: by unit, not by the region of the person's role alone.
         return scope.readable_problems(request, super(ScopedAdmin, self).get_queryset(request))
 
     @admin.display(description=_("整改时限"))
