@@ -27,13 +27,14 @@ MONTHLY_WIDTHS = [8, 20, 12, 10, 14, 10, 10]
 
 
 def filename(kind: str, reading: Reading, suffix: str = "") -> str:
+    """``kind-campaign-suffix.xlsx``, the suffix today's date unless given."""
     title = reading.campaign.title.replace("/", "-").replace("\\", "-")
     parts = [kind, title, suffix or f"{timezone.localdate():%Y%m%d}"]
     return "-".join(parts) + ".xlsx"
 
 
 def ledger_problems(reading: Reading):
-    """The problems with what their rows name, fetched together: five queries in all. Units
+    """The problems with what their rows name, fetched together: four queries in all. Units
     come in the order they were set up, the same on every database (names would sort by each
     database's collation)."""
     return (
