@@ -1,3 +1,3 @@
-"""Loaded by the admin's autodiscovery, so the people admin is registered on the site."""
+"""Loaded by the admin's autodiscovery, so the people and units admins are registered."""
 
-from . import people  # noqa: F401
+from . import people, units  # noqa: F401

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from approvals.system import is_system_user, validate_unreserved_username
 from roles.catalogue import Role, roles_at_or_above
 from roles.jurisdiction import region_filter
-from roles.models import AccountOwner, Level, Region, RoleAssignment
+from roles.models import AccountOwner, Level, Region, RoleAssignment, Unit
 
 from .request_scope import has_any_role, readable, request_jurisdiction
 
@@ -35,6 +35,8 @@ User = get_user_model()
 OUTSIDE_COUNTY = _("只能在本县范围内任命角色")
 NOT_MANAGED = _("只能为您管理的人员任命角色")
 RESERVED = _("“%(role)s”角色只能由上级管理员任命")
+# What an assignment's form says of a choice posted outside what the administrator manages.
+CHOICE_REFUSALS = {"region": OUTSIDE_COUNTY, "user": NOT_MANAGED, "unit": OUTSIDE_COUNTY}
 
 # Roles at or above a county administrator's authority: they neither hand them out (their own
 # would let them multiply) nor manage anyone who holds one.
@@ -175,10 +177,16 @@ class RoleAssignmentAdmin(PeopleAdmin, admin.ModelAdmin):
     county, so they know who holds what."""
 
     form = RoleAssignmentForm
-    list_display = ["user", "role", "region", "valid_from", "valid_to"]
+    list_display = ["user", "role", "region", "unit", "heads_unit", "valid_from", "valid_to"]
     list_filter = ["role"]
-    search_fields = ["user__username", "user__first_name", "region__name", "region__code"]
-    list_select_related = ["user", "region"]
+    search_fields = [
+        "user__username",
+        "user__first_name",
+        "region__name",
+        "region__code",
+        "unit__name",
+    ]
+    list_select_related = ["user", "region", "unit"]
     autocomplete_fields = ["user", "region"]
 
     def get_queryset(self, request):
@@ -213,9 +221,11 @@ class RoleAssignmentAdmin(PeopleAdmin, admin.ModelAdmin):
                 kwargs["queryset"] = county_regions(request)
             elif db_field.name == "user":
                 kwargs["queryset"] = manageable_users(request)
+            elif db_field.name == "unit":
+                kwargs["queryset"] = Unit.objects.filter(region__in=county_regions(request))
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if not request.user.is_superuser:
-            refusal = {"region": OUTSIDE_COUNTY, "user": NOT_MANAGED}[db_field.name]
+            refusal = CHOICE_REFUSALS[db_field.name]
             field.error_messages = {**field.error_messages, "invalid_choice": refusal}
         return field
 

@@ -1,10 +1,15 @@
 """我的待办: everything awaiting an action the user may take, in their jurisdiction, oldest first,
-one procedure at a time, each page grouped by state, with one action on many cases at once.
+one procedure at a time, each page grouped by state, with one action on many cases at once. Work
+that is not a procedure's cases (a rectification campaign's tasks) joins the same queue as a tab
+of its own (``add_tab``).
 
 The list is ordered by the time each case entered its state (then id), the order of the
 procedures' ``(region, state, state_since)`` index, so the database reads each region's waiting
 cases in order and sorts only those; the page's rows are grouped by state in Python.
 """
+
+import dataclasses
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin
@@ -24,6 +29,24 @@ from .request_scope import request_jurisdiction, write_roles
 from .typed_fields import LineField, bounded_ids
 
 PAGE_SIZE = 50
+
+
+@dataclasses.dataclass(frozen=True)
+class Tab:
+    """A tab of the queue with a page of its own: ``count(request)`` for its label,
+    ``render(request, context)`` for its page, given the queue's context (the tabs)."""
+
+    name: str
+    label: str
+    count: Callable
+    render: Callable
+
+
+OTHER_TABS: dict[str, Tab] = {}
+
+
+def add_tab(tab: Tab) -> None:
+    OTHER_TABS[tab.name] = tab
 
 
 class QueueFilters(forms.Form):
@@ -102,14 +125,21 @@ def queue_view(request):
         name: model._default_manager.awaiting(request.user, held).count()
         for name, model in models.items()
     }
+    counts.update({name: tab.count(request) for name, tab in OTHER_TABS.items()})
     chosen = request.GET.get("workflow") or next((n for n, c in counts.items() if c), None)
-    chosen = chosen if chosen in models else next(iter(models), None)
+    chosen = chosen if chosen in counts else next(iter(models), None)
+    labels = {
+        **{name: model.workflow.label for name, model in models.items()},
+        **{name: tab.label for name, tab in OTHER_TABS.items()},
+    }
     context = {
         **admin.site.each_context(request),
         "title": _("我的待办"),
-        "tabs": [(name, models[name].workflow.label, counts[name]) for name in models],
+        "tabs": [(name, label, counts[name]) for name, label in labels.items()],
         "chosen": chosen,
     }
+    if chosen in OTHER_TABS:
+        return OTHER_TABS[chosen].render(request, context)
     if chosen is None:
         return render(request, "admin/jingzhun/queue.html", context)
     model = models[chosen]

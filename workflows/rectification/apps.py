@@ -15,3 +15,10 @@ class RectificationConfig(AppConfig):
         from .deadlines import run_deadlines
 
         timers.register("rectification_deadlines", run_deadlines)
+
+    def seed_demo(self, demo) -> int:
+        """The demo campaign (``seed_demo`` runs it after the procedures' demo cases)."""
+        # The models exist only once the app registry is ready.
+        from .demo import seed
+
+        return seed(demo)

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -9,7 +10,8 @@ from approvals.procedures import procedures
 class Command(BaseCommand):
     help = (
         "Seed a demo county: regions, one user per role and, for each procedure, cases in every "
-        "state reached through the engine. Running it again adds nothing."
+        "state reached through the engine (and the demo data of apps that define seed_demo, "
+        "such as the rectification campaign). Running it again adds nothing."
     )
 
     def add_arguments(self, parser):
@@ -37,11 +39,15 @@ class Command(BaseCommand):
                 if procedure.seed is not None:
                     created = procedure.seed(demo)
                     self.stdout.write(f"{procedure.name}: {created} new demo records")
+            for config in apps.get_app_configs():  # apps with demo data but no procedure
+                if hasattr(config, "seed_demo"):
+                    created = config.seed_demo(demo)
+                    self.stdout.write(f"{config.label}: {created} new demo records")
         self.stdout.write(f"Demo county: {demo.county.name} ({demo.county.code})")
         self.stdout.write(f"Logins (password '{PASSWORD}' for all):")
         for username, user in vars(demo.people).items():
             roles = ", ".join(
-                f"{a.get_role_display()}@{a.region.name}"
-                for a in user.role_assignments.select_related("region")
+                f"{a.get_role_display()}@{a.region.name}" + (f"（{a.unit.name}）" if a.unit else "")
+                for a in user.role_assignments.select_related("region", "unit")
             )
             self.stdout.write(f"  {username:<10} {roles or 'superuser'}")
