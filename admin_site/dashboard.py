@@ -24,7 +24,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals.calendar import Calendar, has_schedule
+from approvals.calendar import current, has_schedule
 from approvals.models import NoticePeriod
 from approvals.procedures import procedures, workflow_models
 from roles.jurisdiction import region_filter
@@ -228,7 +228,7 @@ def overdue_cutoff(working_days: int, today: datetime.date) -> datetime.datetime
     that date is before today: that is, when d is before the ``working_days``-th working day
     counting back from yesterday. Walking back reads each year's holiday schedule once.
     """
-    day, found, calendar = today, 0, Calendar()
+    day, found, calendar = today, 0, current()
     while found < working_days:
         day -= datetime.timedelta(days=1)
         if calendar.is_working_day(day):

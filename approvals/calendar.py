@@ -5,10 +5,14 @@ procedure per year (national, effective 1 January), its values the year's holida
 working days, each a date with the holiday's name. The migrations load every year the
 ``chinesecalendar`` package knows (approvals/0011); a year published later is entered on the
 policy page as a new version, audited like any policy version. A ``Calendar`` reads each year
-once, so counting days is one query per year, not per day. For a year with no schedule it falls
-back to Monday–Friday and warns once, so a deadline is never refused for lack of data.
+once, so counting days is one query per year, not per day; inside ``reading()`` (the site wraps
+every request in it) every count shares one, so a page of due dates reads each year once. For a
+year with no schedule it falls back to Monday–Friday and warns once, so a deadline is never
+refused for lack of data.
 """
 
+import contextlib
+import contextvars
 import datetime
 import logging
 import warnings
@@ -104,8 +108,39 @@ def _warn_missing(year: int) -> None:
         warnings.warn(message, CalendarDataMissing, stacklevel=3)
 
 
+_shared: contextvars.ContextVar[Calendar | None] = contextvars.ContextVar(
+    "working_day_calendar", default=None
+)
+
+
+@contextlib.contextmanager
+def reading():
+    """Share one ``Calendar`` among every count made inside: for one request or one command."""
+    token = _shared.set(_shared.get() or Calendar())
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def current() -> Calendar:
+    """The calendar shared by ``reading()``, or a new one outside it."""
+    return _shared.get() or Calendar()
+
+
+class ReadingPerRequest:
+    """Middleware: the due dates of one page read each year's schedule once."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with reading():
+            return self.get_response(request)
+
+
 def is_working_day(day: datetime.date) -> bool:
-    return Calendar().is_working_day(day)
+    return current().is_working_day(day)
 
 
 def add_working_days(
@@ -113,7 +148,7 @@ def add_working_days(
 ) -> datetime.date:
     """The date ``count`` working days after ``start`` (``start`` itself is not counted); many
     counts can share one ``calendar``, which reads each year once."""
-    calendar = calendar or Calendar()
+    calendar = calendar or current()
     day = start
     while count > 0:
         day += datetime.timedelta(days=1)
@@ -126,7 +161,7 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """Working days after ``start`` up to and including ``end`` (negative if ``end`` is earlier)."""
     if end < start:
         return -working_days_between(end, start)
-    calendar = Calendar()
+    calendar = current()
     days = (end - start).days
     return sum(
         calendar.is_working_day(start + datetime.timedelta(days=i)) for i in range(1, days + 1)
