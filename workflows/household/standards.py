@@ -63,11 +63,16 @@ def _income_words(year, income, line, above: bool) -> Reason:
     )
 
 
-def identification_standard(case, ctx):
-    household = case.household
+def exclusion_reasons(case):
+    """The exclusion rules (四类人员) the case's policy switches on that its household hits; a
+    rule the policy does not name is on."""
     for code, message in EXCLUSION_RULES:
-        if _switched_on(case, "exclusion_rules", code) and getattr(household, code):
+        if _switched_on(case, "exclusion_rules", code) and getattr(case.household, code):
             yield Reason("excluded", _("属于不予识别情形：%(rule)s"), rule=message)
+
+
+def identification_standard(case, ctx):
+    yield from exclusion_reasons(case)
     line, income, check, missing = _year_data(case)
     yield from missing
     if missing:
