@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "approvals",
     "workflows.project_library",
     "workflows.household",
+    "workflows.monitoring",
     "admin_site",
 ]
 
