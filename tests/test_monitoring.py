@@ -3,11 +3,13 @@ refusal with its reason, the village notice and its timer, the public board's pr
 inclusion's due date, and the trail."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -349,3 +351,37 @@ def test_the_case_page_offers_the_two_party_visit(client, case, people):
     assert "线索登记" in html and "入户核实" in html
     assert Household.objects.get(pk=case.household_id).head_name in html
     assert timezone.localdate(case.created_at) <= case.due_date
+
+
+def test_the_demo_has_a_household_in_every_state_made_through_the_engine(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    states = set(MonitoringCase.objects.values_list("state", flat=True))
+    assert states == set(INCLUSION.states)
+    monitored = MonitoringCase.objects.get(state="monitored")
+    actions = AuditEntry.objects.for_object(monitored).values_list("action", flat=True)
+    assert "county_approve" in actions and audit.verify_record(monitored) is None
+    count = MonitoringCase.objects.count()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert MonitoringCase.objects.count() == count
+
+
+def test_a_cadre_registers_a_clue_on_the_add_page(client, home, people):
+    client.force_login(people.cadre)
+    add = reverse("admin:monitoring_monitoringcase_add")
+    form = {
+        "household": home.pk,
+        "year": 2020,
+        "clue_source": "self_report",
+        "monitoring_type": "sudden_hardship",
+        "risk_causes": ["illness", "accident"],
+    }
+    response = client.post(add, form)
+    assert response.status_code == 302
+    case = MonitoringCase.objects.get(household=home)
+    assert (case.state, case.region) == ("reported", home.region)
+    assert case.risk_causes == ["illness", "accident"]
+    assert AuditEntry.objects.for_object(case).get().action == "create"
+    again = client.post(add, form)
+    assert again.status_code == 200
+    assert "该户已有进行中的纳入监测申请" in again.content.decode()
+    assert MonitoringCase.objects.filter(household=home).count() == 1

@@ -20,6 +20,13 @@ class MonitoringCaseForm(forms.ModelForm):
         model = MonitoringCase
         fields = ["household", "year", "clue_source", "monitoring_type", "risk_causes"]
 
+    def clean(self):
+        """A case runs in its household's village (the engine checks the opener may act there)."""
+        cleaned = super().clean()
+        if cleaned.get("household") is not None and self.instance.region_id is None:
+            self.instance.region = cleaned["household"].region
+        return cleaned
+
 
 class MonitoringCaseAdmin(admin.ModelAdmin):
     form = MonitoringCaseForm
@@ -41,8 +48,3 @@ class MonitoringCaseAdmin(admin.ModelAdmin):
         shown = super().get_readonly_fields(request, obj)
         # A case stays with the household and year its clue was registered for.
         return shown if obj is None else [*shown, "household", "year"]
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.region = obj.household.region
-        super().save_model(request, obj, form, change)
