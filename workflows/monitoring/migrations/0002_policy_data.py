@@ -42,9 +42,13 @@ def add(apps, schema_editor):
 
 
 def remove(apps, schema_editor):
-    apps.get_model("approvals", "Policy").objects.filter(
-        workflow="monitoring_inclusion", version=VERSION
-    ).delete()
+    # In SQL, not through the ORM: deleting a policy asks every case model whether it is in use,
+    # and a procedure unapplied earlier in the same run has no table left to ask.
+    table = schema_editor.quote_name(apps.get_model("approvals", "Policy")._meta.db_table)
+    schema_editor.execute(
+        f"DELETE FROM {table} WHERE workflow = %s AND version = %s",
+        ["monitoring_inclusion", VERSION],
+    )
 
 
 class Migration(migrations.Migration):
