@@ -6,6 +6,7 @@ import datetime
 import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 import time_machine
 from django.core.files.base import ContentFile
@@ -28,7 +29,7 @@ from tests.factories import (
 from tests.helpers import after_notice
 from tests.household_setup import family
 from workflows.household.demo import MEETING
-from workflows.household.models import Household
+from workflows.household.models import Household, Member
 from workflows.monitoring.demo import AUTHORISATION, COMPARISON
 from workflows.monitoring.models import MonitoringCase
 from workflows.monitoring.spec import INCLUSION
@@ -385,3 +386,25 @@ def test_a_cadre_registers_a_clue_on_the_add_page(client, home, people):
     assert again.status_code == 200
     assert "该户已有进行中的纳入监测申请" in again.content.decode()
     assert MonitoringCase.objects.filter(household=home).count() == 1
+
+
+def test_the_ledger_lists_monitored_households_with_masked_id_numbers(client, county, people):
+    monitored, pending = (
+        MonitoringCaseFactory(household=family(county.v11, people.team), opener=people.cadre)
+        for _ in range(2)
+    )
+    monitored = to_county(monitored, people)
+    perform(monitored, "county_approve", people.approver)
+    client.force_login(people.reviewer)
+    response = client.get("/admin/ledgers/monitored.xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).worksheets[0]
+    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert table[0][:6] == ["县", "乡镇", "村", "户编号", "户主姓名", "户主身份证号码"]
+    assert [row[4] for row in table[1:]] == [monitored.household.head_name]
+    head = monitored.household.members.get(relation="head")
+    assert table[1][5] == head.masked_id_number != head.id_number
+    assert (table[1][6], table[1][7]) == ("边缘易致贫户", "因病")
+    values = [str(v) for row in table for v in row if v]
+    assert not any(member.id_number in values for member in Member.objects.all())
+    assert pending.household.head_name not in values
