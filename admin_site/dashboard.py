@@ -1,5 +1,6 @@
 """统计: where the cases of each procedure stand in each part of the user's jurisdiction, which
-notices end soon, which steps are overdue, and each village's figures.
+notices end soon, which steps are overdue, and the panels procedures add (``Procedure.dashboard``,
+such as the households' village figures).
 
 Every figure is an aggregate over a code prefix, so the number of queries depends on the number of
 procedures, never on the number of regions or cases.
@@ -13,10 +14,11 @@ import operator
 import pygal
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -24,11 +26,9 @@ from django.utils.translation import gettext as _
 
 from approvals.calendar import is_working_day
 from approvals.models import NoticePeriod
-from approvals.procedures import workflow_models
+from approvals.procedures import procedures, workflow_models
 from roles.jurisdiction import region_filter
 from roles.models import SIGNIFICANT_DIGITS, Level, Region, ancestor_codes
-from workflows.household.figures import village_figures
-from workflows.household.models import VillagePopulation
 
 from .request_scope import get_readable_or_404, read_prefixes
 
@@ -175,9 +175,15 @@ def stacked_chart(title: str, labels: list[str], series: list[tuple[str, list[in
         height=400,
         no_data_text=_("暂无数据"),
     )
-    chart.add_xml_filter(_without_scripts)
     for name, values in series:
         chart.add(name, values)
+    return svg(chart)
+
+
+def svg(chart) -> str:
+    """A pygal chart as SVG markup to put in a page: no script (the CSP forbids inline ones) and
+    no XML declaration."""
+    chart.add_xml_filter(_without_scripts)
     return chart.render(is_unicode=True, disable_xml_declaration=True)
 
 
@@ -331,32 +337,13 @@ def notices_ending_soon(area: Area, now: datetime.datetime) -> tuple[list[CaseLi
     return lines, more
 
 
-# --- village figures ------------------------------------------------------------------------------
+# --- the procedures' panels -----------------------------------------------------------------------
 
 
-def figures_year(request, area: Area) -> int:
-    try:
-        year = int(request.GET["year"])
-    except (KeyError, ValueError):
-        pass
-    else:
-        if 1949 <= year <= 2100:
-            return year
-    latest = area.filter(VillagePopulation.objects.all()).aggregate(year=Max("year"))["year"]
-    return latest or timezone.localdate().year
-
-
-def village_rows(area: Area, year: int):
-    """Each village's registered and exited people and incidence, from a county down (above a
-    county the list would run to thousands of villages)."""
-    if area.level < Level.COUNTY:
-        return None
-    villages = area.filter(Region.objects.filter(level=Level.VILLAGE), field="")
-    figures = village_figures(villages, year)
-    return [
-        (Area(code, name, Level.VILLAGE, code), figures[pk])
-        for pk, code, name in villages.order_by("code").values_list("pk", "code", "name")
-    ]
+def procedure_panels(request, area: Area) -> list[str]:
+    """The sections the procedures add for ``area``, rendered, in the order of INSTALLED_APPS."""
+    panels = [p.dashboard(request, area) for p in procedures() if p.dashboard is not None]
+    return [render_to_string(p.template, p.context, request) for p in panels if p is not None]
 
 
 # --- the page -------------------------------------------------------------------------------------
@@ -370,7 +357,6 @@ def view(request):
     tables = [state_table(model, area, parts) for model in workflow_models().values()]
     notices, more_notices = notices_ending_soon(area, now)
     overdue, more_overdue = overdue_cases(area, today)
-    year = figures_year(request, area)
     roots = jurisdiction_roots(request)
     context = {
         **admin.site.each_context(request),
@@ -387,8 +373,7 @@ def view(request):
         "overdue": overdue,
         "more_overdue": more_overdue,
         "list_limit": LIST_LIMIT,
-        "year": year,
-        "villages": village_rows(area, year),
+        "panels": procedure_panels(request, area),
     }
     return TemplateResponse(request, "admin/jingzhun/dashboard.html", context)
 

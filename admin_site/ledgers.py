@@ -81,7 +81,11 @@ def download(workbook: Spreadsheet, kind: str, area: Area | None, request) -> Fi
     else:
         roots = jurisdiction_roots(request)
         where = roots[0].name if len(roots) == 1 else _("全部辖区")
-    filename = f"{kind}-{where}-{timezone.localdate():%Y%m%d}.xlsx"
+    return attachment(workbook, f"{kind}-{where}-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def attachment(workbook: Spreadsheet, filename: str) -> FileResponse:
+    """The workbook as a download called ``filename``."""
     # The response closes the file once it has been sent; a ``with`` block would close it first.
     spool = tempfile.TemporaryFile()  # noqa: SIM115
     workbook.save(spool)

@@ -1,10 +1,14 @@
 """我的待办: everything awaiting an action the user may take, in their jurisdiction, oldest first,
-one procedure at a time and grouped by state, with one action on many cases at once."""
+one procedure at a time, each page grouped by state, with one action on many cases at once.
+
+The list is ordered by the time each case entered its state (then id), the order of the
+procedures' ``(region, state, state_since)`` index, so the database reads each region's waiting
+cases in order and sorts only those; the page's rows are grouped by state in Python.
+"""
 
 from django import forms
 from django.contrib import admin
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -35,11 +39,6 @@ class QueueFilters(forms.Form):
             (s.name, s.label) for s in workflow.states.values()
         ]
         self.fields["region"].bind(request)
-
-
-def _in_workflow_order(workflow):
-    order = [When(state=name, then=Value(i)) for i, name in enumerate(workflow.states)]
-    return Case(*order, output_field=IntegerField())
 
 
 def _filtered(request, model, form):
@@ -118,26 +117,28 @@ def queue_view(request):
     form = QueueFilters(request.GET or None, workflow=workflow, request=request)
     if request.method == "POST":
         return _bulk(request, model, form)
-    queryset = _filtered(request, model, form).order_by(
-        _in_workflow_order(workflow), "state_since", "pk"
-    )
+    queryset = _filtered(request, model, form).order_by("state_since", "pk")
     paginator = Paginator(queryset, PAGE_SIZE)
     if not any(request.GET.get(name) for name in form.fields):
         paginator.count = counts[chosen]  # unfiltered: the tab's count, not a second count
     page = paginator.get_page(request.GET.get("page"))
     today = timezone.localdate()
-    rows = [_row(case, today) for case in page.object_list]
-    groups = []
-    for row in rows:
-        label = row["case"].state_label
-        if not groups or groups[-1][0] != label:
-            groups.append((label, []))
-        groups[-1][1].append(row)
     context.update(
-        form=form, page=page, groups=groups, actions=_bulk_actions(workflow, request),
-        query=request.GET.urlencode(),
+        form=form, page=page, groups=_by_state(workflow, page.object_list, today),
+        actions=_bulk_actions(workflow, request), query=request.GET.urlencode(),
     )  # fmt: skip
     return render(request, "admin/jingzhun/queue.html", context)
+
+
+def _by_state(workflow, cases, today) -> list[tuple[str, list[dict]]]:
+    """The page's rows under their states, in the procedure's order of states, oldest first in
+    each."""
+    groups: dict[str, list[dict]] = {}
+    for case in cases:
+        groups.setdefault(case.state, []).append(_row(case, today))
+    return [
+        (workflow.state_label(state), groups[state]) for state in workflow.states if state in groups
+    ]
 
 
 def _bulk(request, model, form):

@@ -4,7 +4,9 @@ Each registered procedure (``approvals.procedures``) names the ModelAdmin option
 model and of its app's other records; they are registered here, mixed with ``ScopedAdmin``
 (``CaseAdmin`` for procedure cases, ``RecordAdmin`` for other records in a region with an audit
 chain; policy data, versions included, as ``PolicyDataAdmin``), as each procedure is
-registered, so a new procedure needs no change in admin_site.
+registered, so a new procedure needs no change in admin_site. A procedure that names no admin
+options still gets the case page, with Django's default options, so each case in a queue opens
+on a page where it is acted on.
 """
 
 from django.contrib import admin
@@ -35,9 +37,7 @@ def register_procedures(site=admin.site):
     """Register the policy versions now, and each procedure's admins as it is registered."""
 
     def register(procedure):
-        admins = {**procedure.records}
-        if procedure.admin is not None:
-            admins[procedure.model] = procedure.admin
+        admins = {**procedure.records, procedure.model: procedure.admin or admin.ModelAdmin}
         for model, options in admins.items():
             if not site.is_registered(model):
                 site.register(model, admin_class(model, options))

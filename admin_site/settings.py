@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "workflows.project_library",
     "workflows.household",
     "workflows.monitoring",
+    "viewflow.workflow",
+    "workflows.rectification",
     "admin_site",
 ]
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from approvals.exceptions import Reason
 from approvals.models import SecurityEvent
 from roles.jurisdiction import jurisdiction_of
+from workflows.rectification import outputs as rectification_outputs
 
 from . import dashboard, inspector, ledgers, queue
 from .request_scope import has_any_role, only_audits
@@ -99,6 +100,7 @@ class JingzhunAdminSite(admin.AdminSite):
             *inspector.urls(wrap),
             *dashboard.urls(wrap),
             *ledgers.urls(wrap),
+            *rectification_outputs.urls(wrap),
             *super().get_urls(),
         ]
 

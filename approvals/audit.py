@@ -231,25 +231,35 @@ def verify_object(
         if entry.hash != expected:
             return Problem(label, object_id, entry.seq, entry.pk, "content was changed")
         prev = entry.hash
-    found = len(entries)
-    if not seal and not count:
+    if not seal and not count and not entries:
         return Problem(label, object_id, None, None, "has no audit trail (made outside the engine)")
     if not _sealed(label, object_id, count, last, seal):
         return Problem(label, object_id, None, None, "the chain head was changed")
-    if found != count or prev != last:
-        return Problem(
-            label,
-            object_id,
-            None,
-            None,
-            f"the head records {count} entries but {found} chain up to it "
-            "(the newest entries were removed)",
-        )
+    mismatch = _head_mismatch(count, last, len(entries), prev)
+    if mismatch:
+        return Problem(label, object_id, None, None, mismatch)
     for binding, value in bound:
         contradiction = binding.contradiction(value, entries)
         if contradiction:
             return Problem(label, object_id, None, None, contradiction)
     return mark.problem(label, object_id, entries) if mark else None
+
+
+def _head_mismatch(count: int, last: str, found: int, newest: str) -> str | None:
+    """How a sealed head (``count`` entries, the newest ``last``) differs from the chain of
+    ``found`` intact entries ending in ``newest``: a real head, but not this chain's."""
+    if found < count:
+        cause = "the newest entries were removed"
+    elif found > count:
+        cause = "the record was put back to an older copy"
+    elif newest != last:
+        return (
+            f"the head records {count} entries and {found} chain up to it, but its newest is "
+            "another entry (the newest entry was replaced)"
+        )
+    else:
+        return None
+    return f"the head records {count} entries but {found} chain up to it ({cause})"
 
 
 def verify_record(record) -> Problem | None:

@@ -57,16 +57,29 @@ class Ledger:
     write: Callable | None = None
 
 
+@dataclasses.dataclass(frozen=True)
+class Panel:
+    """A section a procedure adds to the dashboard (统计): ``template`` rendered with ``context``
+    (and the request), below the site's own sections."""
+
+    template: str
+    context: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
 class Procedure:
     """Everything the site needs to run one procedure, whose cases are ``model``.
 
     ``admin``: the ModelAdmin options of ``model`` (the site adds its jurisdiction rules and case
-    page); ``records``: options of the app's other models (households, reference data), each
-    registered once however many procedures name it; ``region_paths``: how those reach their
-    region when not through a ``region`` field. ``seed(demo)`` plants demo data and returns how many
-    records it made; ``factory(region, user)`` opens a case in ``region`` as ``user`` (someone
-    who may open one there), for tests.
+    page; Django's defaults without them); ``records``: options of the app's other models
+    (households, reference data), each registered once however many procedures name it;
+    ``region_paths``: how those reach their region when not through a ``region`` field.
+    ``seed(demo)`` plants demo data and returns how many records it made; ``factory(region,
+    user)`` opens a case in ``region`` as ``user`` (someone who may open one there), for tests.
+    ``dashboard(request, area)`` returns the ``Panel`` the
+    procedure adds to the dashboard for ``area``, the part of the jurisdiction looked at (its
+    ``code``, ``name``, ``level`` and ``prefix``, all empty or 0 for the whole country, and
+    ``filter(queryset, field="region")`` keeping the rows under it), or None to add nothing there.
     """
 
     model: type
@@ -76,6 +89,7 @@ class Procedure:
     ledger: Ledger | None = None
     seed: Callable[[Any], int] | None = None
     factory: Callable[[Any, Any], Any] | None = None
+    dashboard: Callable[[Any, Any], Panel | None] | None = None
     region_path: str = "region"
     region_paths: Mapping[type, str] = dataclasses.field(default_factory=dict)
 

@@ -1,9 +1,15 @@
 """What the system does when time runs out: closing the public notices whose period has ended
 with nothing unresolved (``manage.py close_due_notices``, run hourly). Each close is a step taken
-through ``perform`` as the timers' account, so it is checked and audited like any other."""
+through ``perform`` as the timers' account, so it is checked and audited like any other.
+
+A procedure with deadlines of its own (the rectification campaigns' reminders and overdue marks)
+registers its timer here (``register``) from its app's ``ready()``; the same hourly command runs
+every registered timer after the notices, so the site has one timer mechanism and one cron line.
+"""
 
 import dataclasses
 import logging
+from collections.abc import Callable
 
 from . import clock
 from .engine import perform
@@ -48,3 +54,29 @@ def close_due_notices() -> CloseReport:
         else:
             report.closed += 1
     return report
+
+
+# Procedures' timers by name, in the order they were registered; each returns a report whose
+# ``str()`` says what it did.
+_procedure_timers: dict[str, Callable[[], object]] = {}
+
+
+def register(name: str, timer: Callable[[], object]) -> None:
+    """Run ``timer`` with every run of the hourly timer command (registering twice replaces)."""
+    _procedure_timers[name] = timer
+
+
+def procedure_timers() -> dict[str, Callable[[], object]]:
+    return dict(_procedure_timers)
+
+
+def run_procedure_timers() -> dict[str, object]:
+    """Run every registered timer; a failing one is logged and does not stop the others."""
+    reports = {}
+    for name, timer in _procedure_timers.items():
+        try:
+            reports[name] = timer()
+        except Exception:
+            logger.exception("Timer %s failed", name)
+            reports[name] = "failed"
+    return reports

@@ -113,6 +113,45 @@ class RegionGroupObjectPermission(GroupObjectPermissionBase):
         verbose_name_plural = _("用户组区划权限")
 
 
+class UnitKind(models.TextChoices):
+    COUNTY_DEPARTMENT = "county_department", _("县直部门")
+    TOWNSHIP = "township", _("乡镇")
+    OFFICE = "office", _("整改办")
+
+
+class Unit(models.Model):
+    """An organisation people act for: a county department, a township, a rectification office.
+
+    A unit belongs to a region (its county, or the township it is); its people are the role
+    assignments that name it, so who acts for a unit keeps every rule of jurisdiction: the role,
+    the region and the dates of the assignment.
+    """
+
+    name = models.CharField(_("单位名称"), max_length=100)
+    kind = models.CharField(_("单位类别"), max_length=32, choices=UnitKind.choices)
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="units"
+    )
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["region__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="unit_name_in_region")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.region_id and self.region.level not in (Level.COUNTY, Level.TOWNSHIP):
+            raise ValidationError({"region": _("单位只能属于县或乡镇")})
+        township = self.region_id and self.region.level == Level.TOWNSHIP
+        if self.kind == UnitKind.TOWNSHIP and self.region_id and not township:
+            raise ValidationError({"region": _("乡镇单位必须属于一个乡镇")})
+
+
 class RoleAssignmentQuerySet(models.QuerySet):
     def valid_on(self, day: datetime.date | None = None):
         """Assignments in force on ``day`` (today by default): expired ones grant nothing."""
@@ -137,6 +176,16 @@ class RoleAssignment(models.Model):
     )
     valid_from = models.DateField(_("生效日期"), default=timezone.localdate)
     valid_to = models.DateField(_("失效日期"), null=True, blank=True)
+    # The unit this person acts for in this role, if any; its head is told when its work is late.
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("所在单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    heads_unit = models.BooleanField(_("单位负责人"), default=False)
 
     objects = RoleAssignmentQuerySet.as_manager()
 
@@ -162,6 +211,10 @@ class RoleAssignment(models.Model):
     def clean(self):
         if self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": _("失效日期不能早于生效日期")})
+        if self.unit_id and self.region_id and self.unit.region_id != self.region_id:
+            raise ValidationError({"unit": _("只能在单位所属区划任命该单位的人员")})
+        if self.heads_unit and not self.unit_id:
+            raise ValidationError({"heads_unit": _("单位负责人必须属于一个单位")})
 
 
 class AccountOwner(models.Model):

@@ -19,6 +19,8 @@ from roles.models import (
     RegionGroupObjectPermission,
     RegionUserObjectPermission,
     RoleAssignment,
+    Unit,
+    UnitKind,
 )
 from tests.toy.models import ToyCase
 from workflows.household import idnumber
@@ -41,6 +43,15 @@ from workflows.project_library.models import (
     ProjectApplication,
     ProjectAttachment,
 )
+from workflows.rectification import process as rectification
+from workflows.rectification.choices import Source, Tier
+from workflows.rectification.models import (
+    Campaign,
+    Evidence,
+    Problem,
+    RectificationRound,
+    UnitTask,
+)
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -60,6 +71,17 @@ def child_region(parent: Region, number: int, name: str) -> Region:
     width = {Level.PREFECTURE: 2, Level.COUNTY: 2, Level.TOWNSHIP: 3, Level.VILLAGE: 3}[level]
     code = (parent.prefix + f"{number:0{width}d}").ljust(12, "0")
     return RegionFactory(code=code, name=name, level=level, parent=parent)
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    """A county department of a county (give ``region``: a county or a township)."""
+
+    class Meta:
+        model = Unit
+
+    name = factory.Sequence(lambda n: f"单位{n}")
+    kind = UnitKind.COUNTY_DEPARTMENT
+    region = factory.SubFactory(RegionFactory, level=Level.COUNTY)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -474,3 +496,105 @@ class AccessFailureLogFactory(factory.django.DjangoModelFactory):
     user_agent = "test"
     http_accept = "text/html"
     path_info = "/admin/login/"
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    """A campaign of a county, under that county's rectification office."""
+
+    class Meta:
+        model = Campaign
+
+    source = Source.CENTRAL_INSPECTION
+    title = factory.Sequence(lambda n: f"巡视反馈问题整改{n}")
+    county = factory.SubFactory(RegionFactory, level=Level.COUNTY)
+    office = factory.LazyAttribute(
+        lambda o: UnitFactory(name="整改办", kind=UnitKind.OFFICE, region=o.county)
+    )
+    opened_on = datetime.date(2020, 3, 1)
+
+
+class ProblemFactory(factory.Factory):
+    """A problem registered through the rectification service by its campaign's office (a
+    clerk of the office is made if none is given) and fanned out to its units (one county
+    department by default)."""
+
+    class Meta:
+        model = Problem
+
+    campaign = factory.SubFactory(CampaignFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    area = "产业扶贫"
+    description = "扶贫产业带贫机制不健全"
+    tier = Tier.BY_DATE
+    deadline_working_days = 20
+    actor = None
+    units = None
+
+    @classmethod
+    def _create(cls, model_class, *, campaign, actor=None, units=None, **fields):
+        if actor is None:
+            actor = RoleAssignmentFactory(
+                role="county_office", region=campaign.county, unit=campaign.office
+            ).user
+        units = units or [UnitFactory(region=campaign.county)]
+        fields.setdefault("lead_unit", units[0])
+        return rectification.open_problem(campaign, actor=actor, units=units, **fields)
+
+    @classmethod
+    def _build(cls, model_class, *, actor=None, units=None, **fields):
+        campaign = fields["campaign"]
+        return model_class(region=campaign.county, **fields)
+
+
+class RectificationRoundFactory(factory.Factory):
+    """A problem's first round, started on viewflow by registering the problem."""
+
+    class Meta:
+        model = RectificationRound
+
+    problem = factory.SubFactory(ProblemFactory)
+
+    @classmethod
+    def _create(cls, model_class, *, problem):
+        return problem.rounds.get(number=1)
+
+
+class UnitTaskFactory(factory.Factory):
+    """A responsible unit's task of a problem's first round."""
+
+    class Meta:
+        model = UnitTask
+
+    problem = factory.SubFactory(ProblemFactory)
+
+    @classmethod
+    def _create(cls, model_class, *, problem):
+        return problem.unit_tasks.first()
+
+
+class EvidenceFactory(factory.Factory):
+    """A file a unit reported with, through the service (its plan submitted first)."""
+
+    class Meta:
+        model = Evidence
+
+    unit_task = factory.SubFactory(UnitTaskFactory)
+    content = b"%PDF-1.4 rectification ledger"
+    name = "整改台账.pdf"
+    reporter = None
+
+    @classmethod
+    def _create(cls, model_class, *, unit_task, content, name, reporter=None):
+        if reporter is None:
+            reporter = RoleAssignmentFactory(
+                role="sector_department", region=unit_task.unit.region, unit=unit_task.unit
+            ).user
+        rectification.submit_plan(unit_task, actor=reporter, plan="按期整改")
+        rectification.submit_report(
+            unit_task,
+            actor=reporter,
+            measures_taken="已完成整改",
+            progress="完成",
+            files=[ContentFile(content, name=name)],
+        )
+        return unit_task.evidence.latest("pk")

@@ -26,6 +26,7 @@ from tests.factories import (
     AccessFailureLogFactory,
     AccessLogFactory,
     AccountOwnerFactory,
+    CampaignFactory,
     ExitCaseFactory,
     IdentificationCaseFactory,
     PolicyFactory,
@@ -54,6 +55,15 @@ ACTING = {r for r, _ in ROLES} - {"auditor", "county_admin"}
 PEOPLE_MODELS = {"auth_user", "roles_roleassignment"}
 POLICY_MODELS = {"household_povertyline", "approvals_policy"}
 POLICY_MAKERS = {"county_office", "county_approver"}
+# Those who read a campaign's figures and downloads whole: roles over its county that name no
+# unit (people acting for a unit read only its problems: tests/test_rectification_outputs.py).
+CAMPAIGN_READERS = {
+    "county_office",
+    "county_approver",
+    "sector_department",
+    "auditor",
+    "county_admin",
+}
 # Case models whose objects in the world below have a file kept by a step.
 FILES_KEPT = {"project_library_projectapplication"}
 SUPERUSER_ONLY = {"axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
@@ -65,11 +75,11 @@ def key_of(model) -> str:
     return f"{model._meta.app_label}_{model._meta.model_name}"
 
 
-# Cases are opened in the admin, where their procedure allows it, by whoever may act first.
+# Cases are opened in the admin, unless their procedure says not, by whoever may act first.
 CASE_CREATORS = {
     key_of(p.model): set(p.workflow.creators()) - set(READ_ONLY_ROLES)
     for p in procedures()
-    if p.admin is not None and getattr(p.admin, "addable", True)
+    if getattr(p.admin, "addable", True)
 }
 CREATORS = {
     **CASE_CREATORS,
@@ -110,6 +120,8 @@ def expected(name: str, role: str, inside: bool) -> int:
     """The status a person with ``role`` gets from the URL ``name`` (GET)."""
     if name in ("queue", "dashboard", "ledgers") or name.startswith("ledger_"):
         return 200
+    if name.startswith("campaign_"):
+        return 200 if inside and role in CAMPAIGN_READERS else 404
     if name == "queue_bulk_result":
         return 302  # shown once after a bulk action; otherwise back to the queue
     if name.startswith("inspector"):
@@ -201,7 +213,8 @@ def world(county, people):
             strict=True,
         )
     }
-    return SimpleNamespace(objects=objects, files=files)
+    campaigns = (CampaignFactory(county=county.county), CampaignFactory(county=county.other_county))
+    return SimpleNamespace(objects=objects, files=files, campaigns=campaigns)
 
 
 def url_for(name, world, inside):
@@ -214,6 +227,8 @@ def url_for(name, world, inside):
         return reverse(
             name.join(["admin:", ""]), args=[ContentType.objects.get_for_model(case).pk, case.pk]
         )
+    if name.startswith("campaign_"):
+        return reverse(f"admin:{name}", args=[world.campaigns[0 if inside else 1].pk])
     match = re.fullmatch(r"(\w+?_\w+?)_(change|history|delete|act|file|new_version)", name)
     if match:
         model = match.group(1)

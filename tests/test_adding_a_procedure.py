@@ -13,6 +13,7 @@ from approvals import perform
 from approvals.models import AuditEntry
 from approvals.procedures import procedure_for, procedures
 from roles.models import Region
+from tests.factories import RoleAssignmentFactory
 from tests.house_repair.models import RepairCase
 from tests.house_repair.procedures import HOUSE_REPAIR
 from tests.test_access_matrix import expected, site_urls
@@ -69,6 +70,13 @@ def test_its_notice_is_on_the_public_board(client, people, repair):
 def test_it_has_a_table_on_the_dashboard(client, people, repair):
     html = page(client, people.office, reverse("admin:dashboard"))
     assert "危房改造" in html and "乡镇审核" in html
+
+
+def test_it_adds_its_own_panel_to_the_dashboard(client, county, people, repair):
+    outside = RoleAssignmentFactory(role="village_committee", region=county.other_village).user
+    HOUSE_REPAIR.factory(county.other_village, outside)  # outside the county: not counted
+    html = page(client, people.office, reverse("admin:dashboard"))
+    assert 'id="repairs"' in html and "已申请补助合计：20000元" in html
 
 
 def test_it_has_a_ledger_of_its_columns(client, county, people, repair):

@@ -8,10 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from admin_site import queue
+from approvals import perform
 from approvals.models import AuditEntry
 from approvals.notices import file_objection, running_notice
 from approvals.timers import close_due_notices
-from tests.factories import ProjectApplicationFactory
+from tests.factories import ProjectApplicationFactory, ToyCaseFactory
 from tests.helpers import objections_table
 from workflows.project_library.demo import MEETING, advance
 from workflows.project_library.models import ProjectApplication
@@ -49,6 +51,27 @@ def test_the_queue_lists_what_awaits_me_grouped_by_state(client, people, county,
     assert "乡镇审核（2）" in page
     client.force_login(people.reviewer2)
     assert "村道硬化" not in client.get(reverse("admin:queue")).content.decode()
+
+
+def test_the_queue_lists_the_longest_waiting_first_whatever_their_state(
+    client, people, county, monkeypatch
+):
+    """A case waiting long in a later state comes before a newer case in an earlier one."""
+    with time_machine.travel(datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=90)):
+        old = advance(
+            ProjectApplicationFactory(region=county.v11, creator=people.cadre, name="旧项目"),
+            people,
+            "implementing",
+        )
+    ProjectApplicationFactory(region=county.v11, creator=people.cadre, name="新项目")
+    monkeypatch.setattr(queue, "PAGE_SIZE", 1)
+    client.force_login(people.cadre)
+    url = reverse("admin:queue")
+    first = client.get(url, {"workflow": "project_library"}).content.decode()
+    second = client.get(url, {"workflow": "project_library", "page": 2}).content.decode()
+    assert str(old) in first and "新项目" not in first
+    assert f"{old.state_label}（1）" in first
+    assert "新项目" in second and "草稿（1）" in second
 
 
 def test_queue_filters_and_search(client, people, county, project):
@@ -314,3 +337,18 @@ def test_the_objectors_contact_is_shown_in_full_only_to_who_may_resolve_it(
     page = client.get(change_url(project)).content.decode()
     assert ("13912345678" in page) is shown
     assert "13******678" in page
+
+
+def test_a_case_of_a_procedure_without_admin_options_links_to_its_case_page(client, people, county):
+    """The toy procedure names no admin options: its queued case still opens on the site's case
+    page, where the person acts on it."""
+    case = ToyCaseFactory(region=county.v11, creator=people.cadre, title="无选项的案件")
+    perform(case, "submit", people.cadre)
+    client.force_login(people.reviewer)
+    page = client.get(reverse("admin:queue"), {"workflow": "toy"}).content.decode()
+    url = reverse("admin:toy_toycase_change", args=[case.pk])
+    assert f'<a href="{url}">无选项的案件</a>' in page
+    assert "审核通过" in client.get(url).content.decode()
+    client.post(reverse("admin:toy_toycase_act", args=[case.pk]), {"action": "approve"})
+    case.refresh_from_db()
+    assert case.state == "notice"

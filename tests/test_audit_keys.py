@@ -47,6 +47,21 @@ def test_a_mistyped_key_is_reported_once_with_its_fingerprint(cases):
     ]
 
 
+@pytest.mark.parametrize("chains", [3, 4])
+def test_a_key_not_configured_names_three_of_its_chains(county, people, chains):
+    made = [
+        to_review(ToyCaseFactory(region=county.v11, creator=people.cadre), people)
+        for _ in range(chains)
+    ]
+    with override_settings(AUDIT_HMAC_KEY=NEW_KEY):
+        code, out = verify("--workflow", "toy")
+    assert code == 1
+    examples = ", ".join(f"toy.toycase#{case.pk}" for case in made[:3])
+    more = " …" if chains > 3 else ""
+    assert out.splitlines()[0].endswith(f"{chains} chain(s) not verified, e.g. {examples}{more}")
+    assert out.splitlines()[1] == f"{chains} broken chain(s) among {chains} cases"
+
+
 def test_after_a_rotation_old_entries_verify_with_the_retired_key(cases, people):
     with override_settings(AUDIT_HMAC_KEY=NEW_KEY, AUDIT_HMAC_KEYS_RETIRED=[OLD_KEY]):
         perform(cases[0], "approve", people.reviewer)

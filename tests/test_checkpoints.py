@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from approvals import perform
+from approvals import checkpoints, perform
 from approvals.models import AuditEntry, Checkpoint
 from tests.factories import CheckpointFactory, ToyCaseFactory
 from tests.helpers import to_notice, to_review
@@ -62,15 +62,20 @@ def test_a_checkpoint_records_every_chain_signed(cases, tmp_path):
     assert document["models"]["toy.toycase"]["counts"] == [2, 2, 3]
 
 
-def test_a_case_erased_with_its_trail_is_named(cases, tmp_path):
+def test_cases_erased_with_their_trails_are_named(cases, tmp_path):
     take_checkpoint(tmp_path / "cp.json.gz")
+    taken = checkpoints.read(tmp_path / "cp.json.gz").taken
+    erase(cases[0])
     erase(cases[1])
     assert verify()[0] == 0  # every remaining chain is intact: only the checkpoint can tell
     code, out = verify_against(tmp_path / "cp.json.gz")
     assert code == 1
-    assert f"BROKEN toy.toycase#{cases[1].pk}: in the checkpoint of " in out
-    assert "with 2 entries, now missing" in out
-    assert "1 broken chain(s)" in out
+    assert [line for line in out.splitlines() if line.startswith("BROKEN")] == [
+        f"BROKEN toy.toycase#{case.pk}: in the checkpoint of {taken} with 2 entries, now missing "
+        "(the record and its trail were removed)"
+        for case in cases[:2]
+    ]
+    assert f"2 broken chain(s) among {with_policies(1)} cases" in out
 
 
 def test_a_case_put_back_to_an_older_copy_is_named(cases, people, tmp_path):
@@ -92,9 +97,13 @@ def test_a_case_put_back_to_an_older_copy_is_named(cases, people, tmp_path):
     assert "recorded 3 (rolled back)" in out
     case.refresh_from_db()
     perform(case, "reject", people.reviewer, comment="重新审核")
+    other = AuditEntry.objects.for_object(case).last()
     code, out = verify_against(tmp_path / "cp.json.gz")
     assert code == 1
-    assert f"toy.toycase#{case.pk} entry 3" in out and "(rewritten since)" in out
+    assert (
+        f"BROKEN toy.toycase#{case.pk} entry 3 (id {other.pk}): is not the entry the checkpoint "
+        f"of {checkpoints.read(tmp_path / 'cp.json.gz').taken} recorded (rewritten since)"
+    ) in out
 
 
 def test_work_after_a_checkpoint_verifies_against_it(cases, people, county, tmp_path):

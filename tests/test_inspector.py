@@ -155,3 +155,26 @@ def test_objections_stay_in_the_inspector_with_the_contact_masked(client, people
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "file_objection" in body
     assert "13912345678" not in body
+
+
+def test_only_a_search_that_can_find_policy_entries_asks_for_entries_in_no_region(
+    client, people, trail
+):
+    """An OR with "in no region" keeps the database off the region index: a search of one
+    procedure's trails, or of one township, must not carry it."""
+    client.force_login(people.auditor)
+
+    def search_sql(params):
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(reverse("admin:inspector"), params).content.decode()
+        entry_queries = [
+            q["sql"] for q in ctx.captured_queries if "approvals_auditentry" in q["sql"]
+        ]
+        return page, " ".join(entry_queries)
+
+    _, sql = search_sql({"workflow": "project_library"})
+    assert "IS NULL" not in sql
+    _, sql = search_sql({"region": trail.region.code})
+    assert "IS NULL" not in sql
+    page, sql = search_sql({})
+    assert "IS NULL" in sql and "政策版本 #" in page

@@ -74,6 +74,7 @@ def test_an_unknown_action_is_refused(case, people):
     with pytest.raises(TransitionNotAllowed) as err:
         perform(case, "launch_rocket", people.cadre)
     assert err.value.reasons == ["没有“launch_rocket”这项操作"]
+    assert err.value.codes == ["unknown_action"]
 
 
 def test_a_user_without_the_role_in_the_region_is_denied_and_logged(case, people):

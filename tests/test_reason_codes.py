@@ -76,6 +76,16 @@ def test_a_phrase_inside_a_reason_is_read_in_the_readers_language_too(people, co
     assert "天" not in english and "小时" not in english  # the time left is English too
 
 
+def test_a_person_taking_a_timers_action_is_told_the_system_takes_it(people, county):
+    project = ProjectApplicationFactory(region=county.v11, creator=people.cadre)
+    advance(project, people, "village_notice")
+    with pytest.raises(PermissionDenied) as refused:
+        perform(project, "close_notice", people.cadre)
+    assert refused.value.reasons == ["“公示期满”由系统自动执行"]
+    assert refused.value.codes == ["timer_only"]
+    assert SecurityEvent.objects.get().reason_codes == ["timer_only"]
+
+
 def test_a_guards_reasons_have_codes_and_read_the_same(people, county):
     project = ProjectApplicationFactory(region=county.v11, creator=people.cadre)
     perform(project, "submit_for_deliberation", people.cadre)

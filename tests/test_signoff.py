@@ -1,6 +1,6 @@
 import pytest
 
-from approvals import available_actions, perform
+from approvals import available_actions, edits, perform
 from approvals.exceptions import TransitionNotAllowed
 from tests.factories import RoleAssignmentFactory, ToyCaseFactory
 from tests.helpers import after_notice, to_notice
@@ -35,12 +35,22 @@ def test_both_parties_must_confirm_before_the_case_moves(verifying, people):
     )
 
 
+def test_an_edit_in_the_state_is_not_a_confirmation(verifying, people):
+    """Other entries of the state (an edit by the village committee) confirm nothing."""
+    verifying.title = "核实后更正"
+    assert edits.record_edit(verifying, people.cadre, ["title"]).actor_role == "village_committee"
+    first = perform(verifying, "verify", people.team)
+    assert verifying.state == "verification"
+    assert first.data["signoff"] == {"role": "work_team", "waiting_for": ["village_committee"]}
+
+
 def test_one_person_cannot_confirm_for_both_parties(verifying, people, county):
     RoleAssignmentFactory(user=people.cadre, role="work_team", region=county.v11)
     perform(verifying, "verify", people.cadre)
     with pytest.raises(TransitionNotAllowed) as err:
         perform(verifying, "verify", people.cadre)
     assert err.value.reasons == ["您已确认过，还需由驻村工作队确认"]
+    assert err.value.codes == ["signed_already"]
     assert ToyCase.objects.get(pk=verifying.pk).state == "verification"
     verify = next(a for a in available_actions(verifying, people.cadre) if a.name == "verify")
     assert not verify.allowed
@@ -52,6 +62,7 @@ def test_a_second_person_of_the_same_party_does_not_complete_it(verifying, peopl
     with pytest.raises(TransitionNotAllowed) as err:
         perform(verifying, "verify", colleague)
     assert err.value.reasons == ["您所持角色已由他人确认"]
+    assert err.value.codes == ["signed_by_others"]
 
 
 def test_confirmations_do_not_survive_a_return(verifying, people):

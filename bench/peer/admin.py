@@ -10,7 +10,6 @@ search is ``?region__code__startswith=…``.
 from django.contrib import admin
 from django.urls import path
 
-from approvals import queue_for
 from approvals.models import AuditEntry
 from roles.jurisdiction import jurisdiction_of, region_filter
 from workflows.project_library.models import ProjectApplication
@@ -53,7 +52,7 @@ class QueuePeer(PeerAdmin):
     list_select_related = ("region",)
 
     def get_queryset(self, request):
-        return queue_for(request.user, "project_library")
+        return ProjectApplication.objects.awaiting(request.user).order_by("state_since", "pk")
 
 
 @admin.register(AuditEntry, site=site)

@@ -1,9 +1,10 @@
 """The house-repair procedure as the site runs it: everything it shows, in one declaration."""
 
 from django.contrib import admin
+from django.db.models import Sum
 
 from approvals import create_case
-from approvals.procedures import Board, Ledger, Procedure
+from approvals.procedures import Board, Ledger, Panel, Procedure
 
 from .models import RepairCase
 
@@ -26,6 +27,12 @@ def open_repair(region, user, applicant="王大山"):
     return create_case(RepairCase, user, region=region, applicant=applicant, subsidy=20000)
 
 
+def subsidy_panel(request, area):
+    """The subsidies applied for under ``area``, as the procedure's own dashboard section."""
+    total = area.filter(RepairCase.objects.all()).aggregate(total=Sum("subsidy"))["total"]
+    return Panel("house_repair/dashboard.html", {"area": area, "subsidy": total or 0})
+
+
 def seed(demo) -> int:
     village = demo.villages[0]
     if RepairCase.objects.filter(region=village).exists():
@@ -46,4 +53,5 @@ HOUSE_REPAIR = Procedure(
     ),
     seed=seed,
     factory=open_repair,
+    dashboard=subsidy_panel,
 )

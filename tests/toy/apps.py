@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from approvals.procedures import Procedure, register
+from approvals.procedures import register
 
 
 class ToyConfig(AppConfig):
@@ -9,7 +9,7 @@ class ToyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The engine's own proving ground: a procedure with no admin, board line or ledger.
-        from .models import ToyCase  # the models exist only once the app registry is ready
+        # The engine's own proving ground; the models exist only once the app registry is ready.
+        from .procedures import TOY_PROCEDURE
 
-        register(Procedure(model=ToyCase))
+        register(TOY_PROCEDURE)

@@ -334,6 +334,8 @@ EXIT_CLOSED = ("exited", "withdrawn")
 # Closed with a decision on the year's data (a withdrawn exit decided nothing).
 IDENTIFIED = IDENTIFICATION_CLOSED
 EXITED = ("exited",)
+# The queues, region by region, each region's cases in the order the queue lists them.
+QUEUE_INDEX = ["region", "state", "state_since"]
 
 
 def _one_open_case(model_name, closed_states):
@@ -354,7 +356,7 @@ class IdentificationCase(MeetingRecord, HouseholdCase):
         verbose_name = _("贫困户识别")
         verbose_name_plural = _("贫困户识别")
         constraints = [_one_open_case("identification", IDENTIFICATION_CLOSED)]
-        indexes = [models.Index(fields=["region", "state"])]  # the queues, region by region
+        indexes = [models.Index(fields=QUEUE_INDEX)]
 
 
 class ExitCase(MeetingRecord, HouseholdCase):
@@ -372,7 +374,7 @@ class ExitCase(MeetingRecord, HouseholdCase):
         verbose_name = _("贫困户退出")
         verbose_name_plural = _("贫困户退出")
         constraints = [_one_open_case("exit", EXIT_CLOSED)]
-        indexes = [models.Index(fields=["region", "state"])]  # the queues, region by region
+        indexes = [models.Index(fields=QUEUE_INDEX)]
 
     def assessment(self):
         """The pre-exit class (A/B/C) on today's data, with every gap that keeps it from A."""

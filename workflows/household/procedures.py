@@ -1,5 +1,5 @@
 """Identification and exit as the site runs them: one procedure each, sharing the household
-records, their admin, board line, ledger and demo data."""
+records, their admin, board line, ledger, demo data and dashboard panel."""
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from .admin_options import (
     PovertyLineAdmin,
     VillagePopulationAdmin,
 )
+from .dashboard import village_panel
 from .ledger import households
 from .models import (
     ExitCase,
@@ -62,6 +63,7 @@ IDENTIFICATION = Procedure(
         write=households,
     ),
     seed=demo.seed,
+    dashboard=village_panel,
     region_paths=THROUGH_HOUSEHOLD,
 )
 EXIT = Procedure(

@@ -68,10 +68,11 @@ class ProjectApplication(MeetingRecord, WorkflowCase):
     class Meta:
         verbose_name = _("项目申报")
         verbose_name_plural = _("项目申报")
-        # (region, state) answers the queues region by region; (state, state_since) overdue lists.
+        # (region, state, state_since) answers the queues region by region, each region's cases in
+        # the order the queue lists them; (state, state_since) the overdue lists.
         indexes = [
             models.Index(fields=["state", "state_since"]),
-            models.Index(fields=["region", "state"]),
+            models.Index(fields=["region", "state", "state_since"]),
         ]
 
     def __str__(self):
