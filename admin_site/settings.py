@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "approvals",
     "workflows.project_library",
     "workflows.household",
+    "workflows.monitoring",
     "viewflow.workflow",
     "workflows.rectification",
     "admin_site",

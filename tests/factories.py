@@ -35,6 +35,8 @@ from workflows.household.models import (
     PovertyLine,
     VillagePopulation,
 )
+from workflows.monitoring.cases import register_clue
+from workflows.monitoring.models import MonitoringCase
 from workflows.project_library.attachments import attach
 from workflows.project_library.models import (
     PerformanceTarget,
@@ -432,6 +434,26 @@ class ExitCaseFactory(factory.Factory):
         if opener is None:
             opener = RoleAssignmentFactory(role="village_committee", region=household.region).user
         return propose_exit(household, opener, year)
+
+
+class MonitoringCaseFactory(factory.Factory):
+    """A clue registered by the village committee through ``register_clue``."""
+
+    class Meta:
+        model = MonitoringCase
+
+    household = factory.SubFactory(HouseholdFactory)
+    year = 2020
+    clue_source = "cadre_visit"
+    monitoring_type = "marginal"
+    risk_causes = factory.LazyFunction(lambda: ["illness"])
+    opener = None
+
+    @classmethod
+    def _create(cls, model_class, *, household, year, opener=None, **recorded):
+        if opener is None:
+            opener = RoleAssignmentFactory(role="village_committee", region=household.region).user
+        return register_clue(household, opener, year, **recorded)
 
 
 class AccessAttemptFactory(factory.django.DjangoModelFactory):

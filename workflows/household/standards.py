@@ -72,14 +72,19 @@ def _income_words(year, income, line, above: bool) -> Reason:
     )
 
 
-def identification_standard(case, ctx):
-    household = case.household
+def exclusion_reasons(case):
+    """The exclusion rules (四类人员) the case's policy switches on that its household hits; a
+    rule the policy does not name is on, unless it is one of those off by default."""
     for code, message in EXCLUSION_RULES:
         applies = _switched_on(
             case, "exclusion_rules", code, default=code not in EXCLUSION_RULES_OFF_BY_DEFAULT
         )
-        if applies and getattr(household, code):
+        if applies and getattr(case.household, code):
             yield Reason("excluded", _("属于不予识别情形：%(rule)s"), rule=message)
+
+
+def identification_standard(case, ctx):
+    yield from exclusion_reasons(case)
     line, income, check, missing = _year_data(case)
     yield from missing
     if missing:
