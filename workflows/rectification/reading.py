@@ -14,13 +14,12 @@ when its region is the whole county (a county department's people hold their rol
 
 import dataclasses
 
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from roles.models import RoleAssignment, ancestor_codes
-from roles.units import units_of
+from roles.models import Unit
 
+from . import scope
 from .models import Campaign, Problem
 
 
@@ -37,25 +36,17 @@ class Reading:
         return self.units is None
 
 
-def reads_whole_county(user, campaign: Campaign) -> bool:
-    """Does ``user`` hold, for no unit, a role over the campaign's county or a region above it?"""
-    if user.is_superuser:
-        return True
-    return (
-        RoleAssignment.objects.valid_on()
-        .filter(user=user, unit__isnull=True, region__code__in=ancestor_codes(campaign.county.code))
-        .exists()
-    )
-
-
 def reading_or_404(request, pk) -> Reading:
-    """The campaign ``pk`` as the person asking may read it (a 404 if they may not)."""
-    campaign = get_object_or_404(Campaign.objects.select_related("county", "office"), pk=pk)
+    """The campaign ``pk`` as the person asking may read it (a 404 if they may not), by the
+    site's one rule of who reads what (``scope``)."""
+    campaigns = scope.readable_campaigns(request, Campaign.objects.select_related("county"))
+    campaign = get_object_or_404(campaigns, pk=pk)
     everything = Problem.objects.filter(campaign=campaign)
-    units = units_of(request.user)
-    if reads_whole_county(request.user, campaign) or units.filter(pk=campaign.office_id).exists():
+    units = scope.unit_ids(request)
+    in_county = any(campaign.county.code.startswith(p) for p in scope.county_prefixes(request))
+    if in_county or campaign.office_id in units:
         return Reading(campaign, everything, None)
-    theirs = everything.filter(Q(units__in=units) | Q(lead_unit__in=units)).distinct()
-    if not theirs.exists():
-        raise Http404
-    return Reading(campaign, Problem.objects.filter(pk__in=theirs.values("pk")), units)
+    mine = scope.readable_problems(request, everything)
+    return Reading(
+        campaign, everything.filter(pk__in=mine.values("pk")), Unit.objects.filter(pk__in=units)
+    )
