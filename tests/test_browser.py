@@ -255,10 +255,20 @@ def record_the_meeting(page):
 def test_a_project_goes_from_the_village_to_the_library_in_the_browser(
     committed_db, browser, live_server, shots
 ):
+    with (
+        watched_pages(snap) as problems,
+        time_machine.travel(timezone.now(), tick=True) as traveller,
+    ):
+        walk_through(browser, live_server.url, traveller, problems)
+
+
+@contextlib.contextmanager
+def watched_pages(snap):
+    """A walk through the site: the problems the browser saw (none allowed at the end), every
+    page it left open snapped if the walk fails, and every page closed afterwards."""
     problems = []
     try:
-        with time_machine.travel(timezone.now(), tick=True) as traveller:
-            walk_through(browser, live_server.url, traveller, problems)
+        yield problems
     except Exception:
         for page in Visit.open_pages:
             with contextlib.suppress(Exception):

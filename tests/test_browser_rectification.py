@@ -6,7 +6,6 @@ closes the item (销号) with its file, then re-opens it after a look-back. The 
 verifies. Screenshots land in ``artifacts/browser/`` as ``rect-*.png``.
 """
 
-import contextlib
 import io
 import re
 
@@ -14,7 +13,13 @@ import pytest
 from django.core.management import call_command
 
 from admin_site.demo import build_county
-from tests.test_browser import SHOTS, Visit, browser, committed_db  # noqa: F401 (fixtures)
+from tests.test_browser import (  # noqa: F401 (fixtures)
+    SHOTS,
+    Visit,
+    browser,
+    committed_db,
+    watched_pages,
+)
 from workflows.rectification import demo as rectification_demo
 from workflows.rectification.choices import ProblemState
 from workflows.rectification.models import Campaign, Problem
@@ -93,19 +98,8 @@ def test_a_problem_is_reported_verified_closed_and_reopened_in_the_browser(
     live_server,
     tmp_path,
 ):
-    problems = []
-    try:
+    with watched_pages(snap) as problems:
         walk_through(browser, live_server.url, problems, tmp_path)
-    except Exception:
-        for page in Visit.open_pages:
-            with contextlib.suppress(Exception):
-                snap(page, "99-failure")
-        raise
-    finally:
-        for page in list(Visit.open_pages):
-            Visit.open_pages.remove(page)
-            page.context.close()
-    assert not problems, "the browser saw problems:\n" + "\n".join(problems)
 
 
 def walk_through(chromium, base_url, problems, tmp_path):

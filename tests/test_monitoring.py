@@ -97,7 +97,7 @@ def to_county(case, people):
 
 
 def test_from_clue_to_monitored(case, people):
-    assert (case.state, case.policy.version) == ("reported", "national-2021")
+    assert (case.state, case.policy.version) == ("reported", "2021-monitoring")
     verified(case, people)
     assert case.state == "data_comparison"
     assert len(case.authorisation_sha256) == 64
