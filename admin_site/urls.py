@@ -2,14 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from workflows.rectification import import_views
-
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="public:board", permanent=False)),
-    path(
-        "admin/rectification/import/",
-        include((import_views.urls(admin.site.admin_view), "rectification_import")),
-    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("admin_site.public.urls")),

@@ -133,6 +133,12 @@ def expected(name: str, role: str, inside: bool) -> int:
         return 200
     if name.startswith("campaign_"):
         return 200 if inside and role in CAMPAIGN_READERS else 404
+    if name.startswith("rectification_campaign_import"):
+        # The import page offers only the campaigns of the person's own office (others see an
+        # empty choice, tests/test_rectification_import.py); confirming is POST-only, and an error
+        # workbook of a file not kept in this session sends the person back to upload again.
+        view = name.removeprefix("rectification_campaign_import")
+        return {"_confirm": 405, "_errors": 302}.get(view, 200)
     if name == "queue_bulk_result":
         return 302  # shown once after a bulk action; otherwise back to the queue
     if name.startswith("inspector"):
@@ -257,6 +263,8 @@ def url_for(name, world, inside):
         )
     if name.startswith("campaign_"):
         return reverse(f"admin:{name}", args=[world.campaigns[0 if inside else 1].pk])
+    if name == "rectification_campaign_import_errors":
+        return reverse(f"admin:{name}", args=["0" * 64]) if inside else None
     match = re.fullmatch(r"(\w+?_\w+?)_(change|history|delete|act|file|new_version)", name)
     if match:
         model = match.group(1)

@@ -490,7 +490,7 @@ def test_the_command_acts_as_a_member_of_the_office(setup, tmp_path):
 # The page
 
 
-UPLOAD = "/admin/rectification/import/"
+UPLOAD = "/admin/rectification/campaign/import/"
 
 
 def upload(client, setup, content, name="问题清单.xlsx"):

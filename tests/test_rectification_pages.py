@@ -176,7 +176,7 @@ def test_the_campaign_page_counts_items_by_state_and_unit(client, setup):
     body = response.content.decode()
     assert page(problem) in body  # the problem list links each problem's page
     assert reverse("admin:campaign_ledger", args=[setup.campaign.pk]) in body
-    assert "登记问题" in body and reverse("rectification_import:upload") in body
+    assert "登记问题" in body and reverse("admin:rectification_campaign_import") in body
 
 
 def report_all(setup, problem):

@@ -25,7 +25,7 @@ from roles.catalogue import Role
 from roles.jurisdiction import region_filter
 from roles.models import Level, Region, Unit, UnitKind
 
-from . import actions, overview, process, scope
+from . import actions, import_views, overview, process, scope
 from .diagram import flow_svg
 from .figures import campaign_figures
 from .models import Campaign, Problem
@@ -61,6 +61,10 @@ class CampaignAdmin(ScopedAdmin):
     def has_change_permission(self, request, obj=None):
         """A campaign's county and office decide who closes its items: set once, not edited."""
         return False
+
+    def get_urls(self):
+        # Before the admin's own: "import/" is not a campaign's id.
+        return [*import_views.urls(self.admin_site.admin_view), *super().get_urls()]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The campaign with its figures and downloads (``figures``, ``outputs``) and the list of

@@ -123,7 +123,7 @@ def upload(request):
 
 def _expired(request):
     messages.error(request, _("试导入的文件已失效，请重新上传"))
-    return redirect("rectification_import:upload")
+    return redirect("admin:rectification_campaign_import")
 
 
 @require_POST
@@ -170,10 +170,15 @@ def template(request):
 
 
 def urls(wrap) -> list:
-    """The import page's URLs, each view wrapped by the admin site (signed in, with a role)."""
+    """The import page's URLs, mounted by the campaign admin under its own, each view wrapped by
+    the admin site (signed in, with a role)."""
     return [
-        path("", wrap(upload), name="upload"),
-        path("confirm/", wrap(confirm), name="confirm"),
-        path("errors/<str:sha256>.xlsx", wrap(error_workbook), name="errors"),
-        path("template.xlsx", wrap(template), name="template"),
+        path("import/", wrap(upload), name="rectification_campaign_import"),
+        path("import/confirm/", wrap(confirm), name="rectification_campaign_import_confirm"),
+        path(
+            "import/errors/<str:sha256>.xlsx",
+            wrap(error_workbook),
+            name="rectification_campaign_import_errors",
+        ),
+        path("import/template.xlsx", wrap(template), name="rectification_campaign_import_template"),
     ]
