@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "guardian",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "roles",
     "approvals",
     "workflows.project_library",
@@ -37,6 +39,11 @@ INSTALLED_APPS = [
     "workflows.rectification",
     "admin_site",
 ]
+
+# Background work (long imports, notification sending) goes through Django's task framework,
+# backported by django-tasks; the database backend needs nothing beyond the site's own database.
+# A worker runs it: `manage.py db_worker` (docs/operations.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
