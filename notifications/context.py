@@ -1,5 +1,7 @@
 """Template context for every page: how many notifications the person has not read (the
-header's 收件箱 count), one COUNT on an index of unread rows."""
+header's 收件箱 count). One COUNT on an index of unread rows, made only by a page that shows it."""
+
+from django.utils.functional import SimpleLazyObject
 
 from .models import Notification
 
@@ -8,4 +10,5 @@ def unread(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"inbox_unread": Notification.objects.filter(user=user, read_at__isnull=True).count()}
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    return {"inbox_unread": SimpleLazyObject(unread.count)}

@@ -79,6 +79,14 @@ def test_a_case_entering_a_level_is_a_new_task_for_those_who_act_there(
     assert note.url == reverse("admin:toy_toycase_change", args=[submitted.pk])
 
 
+def test_a_new_case_is_a_task_for_the_others_of_its_level_not_for_who_opened_it(
+    county, people, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ToyCaseFactory(region=county.v11, creator=people.cadre)
+    assert told() == [("team", Kind.TASK)]
+
+
 def test_nothing_is_told_of_a_step_that_was_rolled_back(
     case, people, django_capture_on_commit_callbacks
 ):
