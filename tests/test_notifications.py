@@ -14,6 +14,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from approvals import calendar, listeners, perform, perform_bulk
@@ -41,7 +42,21 @@ class RefusingEmailBackend:
 
 
 def run_worker():
-    call_command("db_worker", batch=True, reload=False, verbosity=0)
+    """Run the queued tasks that are due, one at a time, as ``manage.py db_worker`` does (its
+    loop also recycles the database connection, which would end the test's transaction)."""
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    while (queued := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+        queued.claim(worker.worker_id)
+        worker.run_task(queued)
 
 
 def told(kind=None, **filters):
