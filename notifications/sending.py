@@ -29,24 +29,27 @@ MAX_ATTEMPTS = 4
 RETRY_AFTER = datetime.timedelta(minutes=10)
 
 
+# Notifications saved and looked up per statement: well within every database's parameter limit.
+BATCH_SIZE = 500
+
+
 def store(notes: list[Notification]) -> None:
     """Save ``notes`` and queue what is to be sent at once."""
-    if not notes:
-        return
+    for start in range(0, len(notes), BATCH_SIZE):
+        _store_batch(notes[start : start + BATCH_SIZE])
+
+
+def _store_batch(notes: list[Notification]) -> None:
+    users, keys = {n.user_id for n in notes}, {n.key for n in notes}
+    same = Notification.objects.filter(user_id__in=users, key__in=keys)
     with transaction.atomic():
+        told = set(same.values_list("user_id", "key"))
         Notification.objects.bulk_create(notes, ignore_conflicts=True)
-        saved = Notification.objects.filter(
-            user_id__in={n.user_id for n in notes},
-            key__in={n.key for n in notes},
-            read_at__isnull=True,
-        ).values_list("pk", "user_id", "kind")
-        preferences = {
-            p.user_id: p for p in Preference.objects.filter(user_id__in={n.user_id for n in notes})
-        }
+        preferences = {p.user_id: p for p in Preference.objects.filter(user_id__in=users)}
         at_once = defaultdict(list)
-        for pk, user_id, kind in saved:
+        for pk, user_id, key, kind in same.values_list("pk", "user_id", "key", "kind"):
             preference = Preference.of(user_id, preferences)
-            if preference.sends_at_once(kind):
+            if (user_id, key) not in told and preference.sends_at_once(kind):
                 for channel in preference.channels():
                     at_once[user_id, channel].append(pk)
         for (user_id, channel), pks in at_once.items():

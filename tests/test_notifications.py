@@ -232,6 +232,12 @@ def test_immediate_preference_sends_a_new_task_at_once(
         perform(case, "submit", people.cadre)
     run_worker()
     assert [m.to for m in mail.outbox] == [["reviewer@example.cn"]]
+    with _travel_to(calendar.add_working_days(case.due_date, 1)):
+        remind_of_deadlines()
+        remind_of_deadlines()  # the next hour's run queues nothing more
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    run_worker()
+    assert len(mail.outbox) == 2 and "已超过办理期限" in mail.outbox[1].body
 
 
 def _travel_to(day: datetime.date):
