@@ -29,7 +29,9 @@ def _region(code, name, level, parent):
 
 def _user(username, full_name, role=None, region=None, **flags):
     user, created = get_user_model().objects.get_or_create(
-        username=username, defaults={"first_name": full_name, **flags}
+        username=username,
+        # A reserved domain: the demo's email goes to the worker's console (notifications).
+        defaults={"first_name": full_name, "email": f"{username}@example.com", **flags},
     )
     if created:
         user.set_password(PASSWORD)

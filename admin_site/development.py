@@ -8,3 +8,5 @@ DEBUG = True
 SECRET_KEY = published_keys.SECRET_KEY
 AUDIT_HMAC_KEY = published_keys.AUDIT_KEY
 DEMO_SITE = True
+# Email is written to the console (the worker's output), not sent.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

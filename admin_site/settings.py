@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "workflows.monitoring",
     "viewflow.workflow",
     "workflows.rectification",
+    "notifications",
     "admin_site",
 ]
 
@@ -44,6 +45,15 @@ INSTALLED_APPS = [
 # backported by django-tasks; the database backend needs nothing beyond the site's own database.
 # A worker runs it: `manage.py db_worker` (docs/operations.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Notifications leave by email (EMAIL_BACKEND; SMTP by default) and by the SMS/WeChat channel
+# named here: the console channel delivers nothing and says so in the log. Plug a provider by
+# naming a subclass of notifications.channels.Channel (docs/operations.md). Links in the
+# messages start with NOTIFICATION_SITE_URL (the site's address as people reach it).
+NOTIFICATION_MESSAGE_CHANNEL = os.environ.get(
+    "JINGZHUN_MESSAGE_CHANNEL", "notifications.channels.ConsoleMessageChannel"
+)
+NOTIFICATION_SITE_URL = os.environ.get("JINGZHUN_SITE_URL", "")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -73,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "admin_site.context.navigation",
+                "notifications.context.unread",
             ],
         },
     },
@@ -192,5 +203,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"approvals": {"handlers": ["console"], "level": "INFO"}},
+    "loggers": {
+        "approvals": {"handlers": ["console"], "level": "INFO"},
+        "notifications": {"handlers": ["console"], "level": "INFO"},
+    },
 }

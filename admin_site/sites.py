@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.exceptions import Reason
 from approvals.models import SecurityEvent
+from notifications import views as notification_views
 from roles.jurisdiction import jurisdiction_of
 from workflows.rectification import outputs as rectification_outputs
 
@@ -101,6 +102,7 @@ class JingzhunAdminSite(admin.AdminSite):
             *dashboard.urls(wrap),
             *ledgers.urls(wrap),
             *rectification_outputs.urls(wrap),
+            *notification_views.urls(wrap),
             *super().get_urls(),
         ]
 

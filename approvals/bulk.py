@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit, clock, notices, statements, typed_input
+from . import audit, clock, listeners, notices, statements, typed_input
 from .engine import (
     CHANGED_MEANWHILE,
     _authorise,
@@ -237,4 +237,5 @@ def _write(steps, workflow, now) -> set:
     if kept:
         statements.insert_batch([s.entry for s in kept])
         notices.open_entered([(s.fresh, s.fresh.state) for s in kept], workflow, now)
+        listeners.announce((s.fresh, s.entry) for s in kept)
     return moved

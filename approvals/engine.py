@@ -21,7 +21,7 @@ from django_fsm import TransitionNotAllowed as MachineRefused
 from roles.catalogue import READ_ONLY_ROLES
 from roles.jurisdiction import jurisdiction_of, roles_held
 
-from . import audit, clock, evidence, notices, statements, transitions, typed_input
+from . import audit, clock, evidence, listeners, notices, statements, transitions, typed_input
 from .binding import POLICY_KEY
 from .decisions import may_open, role_labels
 from .exceptions import ConflictError, PermissionDenied, Reason, Refusal, TransitionNotAllowed
@@ -330,6 +330,7 @@ def _perform_locked(obj, workflow, action, user, candidates, by_timer, comment, 
     if not statements.move_and_record(fresh, from_state, changed, entry):
         raise ConflictError(CHANGED_MEANWHILE)
     notices.after_step(fresh, workflow, transition, from_state, to_state, ctx)
+    listeners.announce([(fresh, entry)])
     return entry, fresh, changed
 
 
@@ -346,7 +347,7 @@ def open_case(case, user, comment: str = "", data: dict | None = None):
     decision = may_open(type(case), user, case.region).enforce()
     with transaction.atomic():
         case.save()
-        audit.append(
+        entry = audit.append(
             case,
             action=CREATE,
             from_state="",
@@ -358,6 +359,7 @@ def open_case(case, user, comment: str = "", data: dict | None = None):
             now=case.state_since,
         )
         case.save(update_fields=audit.HEAD_FIELDS)
+        listeners.announce([(case, entry)])
     return case
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from roles.catalogue import READ_ONLY_ROLES
 from roles.jurisdiction import roles_held
 
-from . import audit, clock
+from . import audit, clock, listeners
 from .exceptions import Reason, TransitionNotAllowed
 from .locking import ensure_unchanged, lock_fresh
 from .models import AuditEntry, NoticePeriod, Objection
@@ -210,7 +210,7 @@ def file_objection(case, *, name: str, text: str, contact: str = "") -> Objectio
         if notice.suspended_at is None:
             notice.suspended_at = now
             notice.save(update_fields=["suspended_at"])
-        audit.append(
+        entry = audit.append(
             fresh,
             action=FILE_OBJECTION,
             from_state=fresh.state,
@@ -221,4 +221,5 @@ def file_objection(case, *, name: str, text: str, contact: str = "") -> Objectio
             now=now,
         )
         fresh.save(update_fields=audit.HEAD_FIELDS)
+        listeners.announce([(fresh, entry)])
     return objection

@@ -7,11 +7,13 @@ import factory
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 
 from approvals import checkpoints, create_case, edits, perform, policy_versions
 from approvals.models import AuditEntry, Checkpoint, NoticePeriod, Objection, Policy, SecurityEvent
 from approvals.notices import file_objection, running_notice
+from notifications.models import Delivery, Kind, Notification, Preference
 from roles.models import (
     AccountOwner,
     Level,
@@ -598,3 +600,48 @@ class EvidenceFactory(factory.Factory):
             files=[ContentFile(content, name=name)],
         )
         return unit_task.evidence.latest("pk")
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """A new task in a village cadre's inbox about a toy case of their village."""
+
+    class Meta:
+        model = Notification
+
+    case = factory.SubFactory(ToyCaseFactory)
+    user = factory.SubFactory(UserFactory)
+    kind = Kind.TASK
+    key = factory.Sequence(lambda n: f"factory:{n}")
+
+    @classmethod
+    def _create(cls, model_class, *, case, **fields):
+        return model_class.objects.create(
+            content_type=ContentType.objects.get_for_model(case),
+            object_id=case.pk,
+            workflow=case.workflow.name,
+            state=case.state,
+            case_label=str(case),
+            **fields,
+        )
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    """A notification sent by email."""
+
+    class Meta:
+        model = Delivery
+
+    notification = factory.SubFactory(NotificationFactory)
+    channel = "email"
+
+
+class PreferenceFactory(factory.django.DjangoModelFactory):
+    """Someone who wants every notification at once, by email and by the SMS/WeChat channel."""
+
+    class Meta:
+        model = Preference
+
+    user = factory.SubFactory(UserFactory)
+    by_message = True
+    message_address = "13900001234"
+    immediate = True

@@ -9,7 +9,7 @@ from django.apps import apps
 from approvals.procedures import procedures
 from tests import factories
 
-PROJECT_PACKAGES = ("approvals", "roles", "workflows", "admin_site", "tests")
+PROJECT_PACKAGES = ("approvals", "roles", "workflows", "admin_site", "notifications", "tests")
 
 
 def project_models():
