@@ -80,6 +80,8 @@ class Procedure:
     procedure adds to the dashboard for ``area``, the part of the jurisdiction looked at (its
     ``code``, ``name``, ``level`` and ``prefix``, all empty or 0 for the whole country, and
     ``filter(queryset, field="region")`` keeping the rows under it), or None to add nothing there.
+    ``funds``: the field of ``model`` holding the money a case asks for, in 万元 (empty when the
+    procedure moves no money), shown in queues and summed on confirmation pages.
     """
 
     model: type
@@ -92,6 +94,7 @@ class Procedure:
     dashboard: Callable[[Any, Any], Panel | None] | None = None
     region_path: str = "region"
     region_paths: Mapping[type, str] = dataclasses.field(default_factory=dict)
+    funds: str = ""
 
     @property
     def workflow(self):

@@ -44,4 +44,5 @@ PROJECT_LIBRARY = Procedure(
     ledger=LEDGER,
     seed=demo.seed,
     factory=sample_project,
+    funds="total_funds",
 )
