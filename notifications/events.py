@@ -6,8 +6,10 @@ took the step is not told of it."""
 import functools
 
 from django.contrib.contenttypes.models import ContentType
+from django_tasks import task
 
 from approvals.listeners import Step
+from approvals.models import AuditEntry
 from approvals.spec import FILE_OBJECTION
 
 from . import recipients, sending
@@ -21,15 +23,42 @@ def is_return(workflow, entry) -> bool:
 
 
 def on_steps(steps: list[Step]) -> None:
-    """The listener the engine calls after commit (``approvals.listeners``)."""
+    """The listener the engine calls after commit (``approvals.listeners``): who is to be told
+    is worked out by the worker, so the request that took the steps pays one INSERT for them."""
+    tell.enqueue([step.entry.pk for step in steps])
+
+
+@task()
+def tell(entry_ids: list[int]) -> int:
+    """Store the notifications of the steps recorded by ``entry_ids``; how many were made."""
+    entries = list(AuditEntry.objects.filter(pk__in=entry_ids).order_by("pk"))
+    cases = _cases_of(entries)
     # A batch moves many cases of one region and state: their people are looked up once.
     holders = functools.cache(recipients.holders)
-    notes = [note for step in steps for note in _notes_for(step, holders)]
+    notes = [
+        note
+        for entry in entries
+        if (case := cases.get((entry.content_type_id, entry.object_id))) is not None
+        for note in _notes_for(case, entry, holders)
+    ]
     sending.store(notes)
+    return len(notes)
 
 
-def _notes_for(step: Step, holders) -> list[Notification]:
-    case, entry = step.case, step.entry
+def _cases_of(entries) -> dict[tuple[int, int], object]:
+    """The cases ``entries`` were written on, with their regions: one query per procedure."""
+    ids: dict[int, list[int]] = {}
+    for entry in entries:
+        ids.setdefault(entry.content_type_id, []).append(entry.object_id)
+    cases = {}
+    for content_type_id, object_ids in ids.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        found = model._base_manager.select_related("region").in_bulk(object_ids)
+        cases.update({(content_type_id, pk): case for pk, case in found.items()})
+    return cases
+
+
+def _notes_for(case, entry: AuditEntry, holders) -> list[Notification]:
     workflow = case.workflow
     code = case.region.code
     if entry.action == FILE_OBJECTION:
@@ -41,7 +70,7 @@ def _notes_for(step: Step, holders) -> list[Notification]:
         kind = Kind.TASK
         if is_return(workflow, entry):
             kind = Kind.RETURNED
-            told |= recipients.whose_step(case, entry.to_state)
+            told |= recipients.whose_step(case, entry)
     else:
         return []
     return [
@@ -50,6 +79,7 @@ def _notes_for(step: Step, holders) -> list[Notification]:
             user_id,
             kind,
             key=f"entry:{entry.content_type_id}:{entry.object_id}:{entry.seq}",
+            state=entry.to_state,
             created_at=entry.created_at,
             detail=entry.comment if kind == Kind.RETURNED else "",
         )
@@ -58,14 +88,15 @@ def _notes_for(step: Step, holders) -> list[Notification]:
 
 
 def note(case, user_id: int, kind: str, *, key: str, **fields) -> Notification:
-    """An unsaved notification about ``case`` in its current state."""
+    """An unsaved notification about ``case``, in its current state unless ``state`` is given
+    (a step's: the case may have moved on before the worker got to it)."""
+    fields.setdefault("state", case.state)
     return Notification(
         user_id=user_id,
         kind=kind,
         content_type_id=ContentType.objects.get_for_model(case).pk,
         object_id=case.pk,
         workflow=case.workflow.name,
-        state=case.state,
         case_label=str(case)[:200],
         key=key,
         **fields,

@@ -46,12 +46,13 @@ def holders(roles, region_code: str) -> set[int]:
     )
 
 
-def whose_step(case, state: str) -> set[int]:
-    """The person who last moved ``case`` on from ``state``: the one whose work a return to
-    ``state`` sends back."""
+def whose_step(case, returned: AuditEntry) -> set[int]:
+    """The person who last moved ``case`` on from the state the ``returned`` step sent it back
+    to, before that step: the one whose work it sends back."""
+    state = returned.to_state
     last = (
         AuditEntry.objects.for_object(case)
-        .filter(from_state=state, actor__isnull=False)
+        .filter(from_state=state, actor__isnull=False, seq__lt=returned.seq)
         .exclude(to_state=state)
         .order_by("-seq")
         .values_list("actor_id", flat=True)
