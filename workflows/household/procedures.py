@@ -43,13 +43,36 @@ def board_subject(case):
     ]
 
 
+PROPOSALS = {
+    IdentificationCase: gettext_lazy("拟识别为建档立卡贫困户"),
+    ExitCase: gettext_lazy("拟退出贫困户（标注脱贫）"),
+}
+
+
+def notice_details(case):
+    """What a household's notice page publishes: the board line, what is proposed and the
+    members by name and relation (never their ID numbers, phone or health)."""
+    members = Member.objects.filter(household=case.household_id).order_by("pk")
+    return [
+        *board_subject(case),
+        (_("公示事项"), str(PROPOSALS[type(case)])),
+        (
+            _("家庭成员"),
+            "、".join(
+                f"{member.name}（{member.get_relation_display()}）"
+                for member in members.only("name", "relation")
+            ),
+        ),
+    ]
+
+
 RECORDS = {
     Household: HouseholdAdmin,
     PovertyLine: PovertyLineAdmin,
     VillagePopulation: VillagePopulationAdmin,
 }
 THROUGH_HOUSEHOLD = dict.fromkeys((Member, IncomeAssessment, GuaranteeCheck), "household__region")
-BOARD = Board(subject=board_subject, fetch=with_household)
+BOARD = Board(subject=board_subject, fetch=with_household, details=notice_details)
 
 IDENTIFICATION = Procedure(
     model=IdentificationCase,
