@@ -16,6 +16,7 @@ from tests.test_browser import (  # noqa: F401 (fixtures)
     watched_pages,
 )
 from workflows.household.models import IdentificationCase
+from workflows.project_library import demo as project_demo
 
 pytestmark = pytest.mark.browser
 
@@ -45,6 +46,8 @@ def test_the_board_queue_and_case_page_fit_a_phone(
     demo = build_county()
     home = in_first_notice(demo.villages[0], demo.people)
     case = IdentificationCase.objects.get(household=home)
+    # Something in the cadre's queue, with a long name as village projects have.
+    project_demo.new_project(demo.villages[0], demo.people.cadre, "城关村" + "通组道路硬化" * 8)
     notice = running_notice(case)
     with watched_pages(phone_snap) as problems:
         public = Visit(browser, live_server.url, problems)
@@ -65,6 +68,7 @@ def test_the_board_queue_and_case_page_fit_a_phone(
         cadre = Visit(browser, live_server.url, problems)
         cadre.page.set_viewport_size(PHONE)
         page = cadre.log_in("cadre")
+        expect(page.get_by_role("link", name="城关村通组道路硬化")).to_be_visible()
         widths["queue"] = fits(page, "04-queue")
         page.goto(reverse("admin:household_identificationcase_change", args=[case.pk]))
         expect(page.get_by_text(home.head_name).first).to_be_visible()
