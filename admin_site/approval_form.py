@@ -138,7 +138,6 @@ def _digest(case) -> list[list[str]]:
 
 def render(case) -> bytes:
     """The approval form of ``case`` as PDF bytes."""
-    case.refresh_from_db()
     label = str(case.workflow.label)
     story = [
         Paragraph(_("%(procedure)s审批表") % {"procedure": label}, TITLE),

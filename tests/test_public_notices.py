@@ -13,6 +13,8 @@ from approvals.notices import SUPERVISION, by_receipt, running_notice, supervisi
 from tests.factories import PolicyFactory
 from tests.helpers import resolve
 from tests.test_public_board import GOOD, household_notice, objection_url, project_notice
+from workflows.household import demo as household_demo
+from workflows.monitoring import demo as monitoring_demo
 
 STATUS = reverse("public:objection_status")
 
@@ -140,3 +142,13 @@ def test_the_blocked_page_keeps_the_text_and_names_the_phone(client, county, peo
     assert text in html
     assert "0939-1234567" in html
     assert Objection.objects.count() == 1
+
+
+def test_a_monitoring_notice_page_shows_the_household_and_proposes_nothing_else(
+    client, county, people
+):
+    home = household_demo.new_household(county.v11, 77, people)
+    case = monitoring_demo.bring(home, people, "village_notice")
+    html = client.get(notice_url(case)).content.decode()
+    assert home.head_name in html and "家庭成员" in html
+    assert "拟识别" not in html and "拟退出" not in html

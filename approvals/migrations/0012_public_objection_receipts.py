@@ -26,7 +26,7 @@ def load_hotline(apps, schema_editor):
         return
     Policy.objects.create(
         workflow=SUPERVISION,
-        version="national-12317",
+        version="hotline-12317",
         region_prefix="",
         effective_from=datetime.date(2014, 1, 1),
         values={"supervision_phone": "12317"},
@@ -37,7 +37,7 @@ def load_hotline(apps, schema_editor):
 
 def unload_hotline(apps, schema_editor):
     apps.get_model("approvals", "Policy").objects.filter(
-        workflow=SUPERVISION, version="national-12317"
+        workflow=SUPERVISION, version="hotline-12317"
     ).delete()
 
 
