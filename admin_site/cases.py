@@ -8,9 +8,11 @@ current state are shown read-only. Nothing here writes a state or an audit entry
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from approvals import available_actions, open_case, perform, typed_input
@@ -20,7 +22,7 @@ from approvals.exceptions import Refusal
 from approvals.models import Objection
 from approvals.notices import objections_of, running_notice
 
-from . import files
+from . import approval_form, files
 from .audited import AuditedEdits, edit_refusals
 from .request_scope import is_read_only, request_jurisdiction, write_roles
 from .scoped_admin import ScopedAdmin
@@ -113,12 +115,18 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
         name = f"{self.opts.app_label}_{self.opts.model_name}_act"
         act = self.admin_site.admin_view(self.act_view)
         download = self.admin_site.admin_view(self.file_view)
+        printable = self.admin_site.admin_view(self.approval_form_view)
         return [
             path("<path:object_id>/act/", act, name=name),
             path(
                 "<path:object_id>/file/<str:sha256>/",
                 download,
                 name=f"{self.opts.app_label}_{self.opts.model_name}_file",
+            ),
+            path(
+                "<path:object_id>/approval-form.pdf",
+                printable,
+                name=f"{self.opts.app_label}_{self.opts.model_name}_approval_form",
             ),
             *super().get_urls(),
         ]
@@ -141,6 +149,10 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
             "act_url": reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_act", args=[case.pk]
             ),
+            "approval_form_url": reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_approval_form",
+                args=[case.pk],
+            ),
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, context)
@@ -148,6 +160,16 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
     def file_view(self, request, object_id, sha256):
         """A file kept by a step of the case, for anyone who may read the case."""
         return files.download(request, self.get_object(request, object_id), sha256)
+
+    def approval_form_view(self, request, object_id):
+        """The case's approval form (审批表) as a PDF, for anyone who may read the case."""
+        case = self.get_object(request, object_id)
+        if case is None or not self.has_view_permission(request, case):
+            raise Http404
+        response = HttpResponse(approval_form.render(case), content_type="application/pdf")
+        name = f"{_('%(procedure)s审批表') % {'procedure': case.workflow.label}}-{case.pk}.pdf"
+        response["Content-Disposition"] = content_disposition_header(False, name)
+        return response
 
     def act_view(self, request, object_id):
         """Take one action on the case through the engine and come back to its page."""

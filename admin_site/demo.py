@@ -9,9 +9,14 @@ import types
 
 from django.contrib.auth import get_user_model
 
+from approvals import notices, policy_versions
+from approvals.models import Policy
 from roles.models import AccountOwner, Level, Region, RoleAssignment
 
 PASSWORD = "demo"
+# The demo county's own supervision phone, superseding the national 12317 on its notices.
+SUPERVISION_PHONE = "0939-5512317"
+SUPERVISION_SOURCE = "宕昌县扶贫开发领导小组关于公布扶贫领域监督举报电话的通知（示范数据）"
 
 TOWNSHIPS = [
     ("100", "城关镇", ["城关村", "东街村", "西街村"]),
@@ -46,6 +51,28 @@ def _user(username, full_name, role=None, region=None, **flags):
     return user
 
 
+def _supervision_phone(county) -> None:
+    """The county's supervision phone (监督电话), a policy version of its own."""
+    version = f"{county.name}-supervision"
+    if Policy.objects.filter(workflow=notices.SUPERVISION, version=version).exists():
+        return
+    policy_versions.load(
+        Policy(
+            workflow=notices.SUPERVISION,
+            version=version,
+            region_prefix=county.prefix,
+            effective_from=datetime.date(2016, 1, 1),
+            values={notices.SUPERVISION_PHONE: SUPERVISION_PHONE},
+            source=SUPERVISION_SOURCE,
+            value_sources={
+                notices.SUPERVISION_PHONE: policy_versions.sourced(
+                    "county_default", SUPERVISION_SOURCE
+                )
+            },
+        )
+    )
+
+
 def build_county():
     """Create (or find) the demo county and its people; safe to run again."""
     province = _region("620000000000", "甘肃省", Level.PROVINCE, None)
@@ -72,6 +99,7 @@ def build_county():
         auditor=_user("auditor", "县纪委监委 审计员", "auditor", county),
         countyadmin=_user("countyadmin", "县级系统管理员", "county_admin", county),
     )
+    _supervision_phone(county)
     for person in vars(people).values():
         if not person.is_superuser:  # the county's accounts, as if its administrator made them
             AccountOwner.objects.get_or_create(user=person, defaults={"county": county})

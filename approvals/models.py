@@ -4,6 +4,7 @@ and the security log of refused attempts."""
 import dataclasses
 import functools
 import operator
+import secrets
 
 from django.apps import apps
 from django.conf import settings
@@ -629,6 +630,17 @@ class ObjectionQuerySet(AboutObjectQuerySet):
         return self.filter(status=Objection.Status.OPEN)
 
 
+# Letters and digits nobody misreads on paper or over the phone (no 0/O, 1/I/L).
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+RECEIPT_LENGTH = 12
+
+
+def receipt_number() -> str:
+    """A new objection's receipt number: 12 random characters (about 59 bits), which nobody can
+    guess from another one."""
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _position in range(RECEIPT_LENGTH))
+
+
 class Objection(models.Model):
     """An objection (异议) filed by anyone during a notice."""
 
@@ -641,6 +653,10 @@ class Objection(models.Model):
         NoticePeriod, verbose_name=_("公示"), on_delete=models.PROTECT, related_name="objections"
     )
     filed_at = models.DateTimeField(_("提出时间"), default=timezone.now)
+    # What the objector is given to look the objection up by: random, so not guessable.
+    receipt = models.CharField(
+        _("回执编号"), max_length=12, unique=True, editable=False, default=receipt_number
+    )
     name = models.CharField(_("姓名"), max_length=50)
     contact = models.CharField(_("联系方式"), max_length=50, blank=True)
     text = models.TextField(_("异议内容"), validators=[MaxLengthValidator(2000)])

@@ -9,9 +9,16 @@ the system when the period has run out with nothing unresolved (``approvals.time
 Filing, upholding and dismissing an objection are entries of the case's own audit chain, each
 carrying the objection's id, the objector's name and text and the contact masked: the contact in
 full stays on the ``Objection`` row, for the staff who may resolve it.
+
+The objector is given the objection's receipt number, by which anyone holding it reads its status
+and the reply (``by_receipt``, ``reply_to``) and nothing else. Each notice names the supervision
+phone (监督电话) of its place: policy data of the ``public_supervision`` procedure, a national
+default a county supersedes with its own number (``supervision_phone``).
 """
 
+import dataclasses
 import datetime
+import re
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,11 +27,16 @@ from django.utils.translation import gettext_lazy as _
 from roles.catalogue import READ_ONLY_ROLES
 from roles.jurisdiction import roles_held
 
-from . import audit, clock, listeners
+from . import audit, clock, listeners, typed_input
 from .exceptions import Reason, TransitionNotAllowed
 from .locking import ensure_unchanged, lock_fresh
-from .models import AuditEntry, NoticePeriod, Objection
+from .models import RECEIPT_LENGTH, AuditEntry, NoticePeriod, Objection, Policy
 from .spec import DISMISS_OBJECTION, FILE_OBJECTION, PUBLIC_ROLE, UPHOLD_OBJECTION
+
+# The policy data naming where the public may call about a notice, and its one value.
+SUPERVISION = "public_supervision"
+SUPERVISION_PHONE = "supervision_phone"
+_NOT_RECEIPT = re.compile(r"[^0-9A-Z]")
 
 
 def running_notice(case) -> NoticePeriod | None:
@@ -223,3 +235,44 @@ def file_objection(case, *, name: str, text: str, contact: str = "") -> Objectio
         fresh.save(update_fields=audit.HEAD_FIELDS)
         listeners.announce([(fresh, entry)])
     return objection
+
+
+@dataclasses.dataclass(frozen=True)
+class SupervisionPhone:
+    """The number the public may call about a notice, and the document it comes from."""
+
+    number: str
+    source: str
+
+
+def supervision_phone(region) -> SupervisionPhone | None:
+    """The supervision phone in force for ``region`` (the most specific version), if any."""
+    policy = Policy.current(SUPERVISION, region.code)
+    number = policy.value(SUPERVISION_PHONE) if policy else None
+    if not number:
+        return None
+    given = policy.value_sources.get(SUPERVISION_PHONE, {})
+    source = given.get("source", "") if isinstance(given, dict) else ""
+    return SupervisionPhone(str(number), source or policy.source)
+
+
+def by_receipt(typed: str) -> Objection | None:
+    """The objection a receipt number names, as people type it: full-width, lower case, with
+    spaces or dashes between groups; None for no such objection."""
+    number = _NOT_RECEIPT.sub("", typed_input.code(typed).upper())
+    if len(number) != RECEIPT_LENGTH:
+        return None
+    return Objection.objects.filter(receipt=number).first()
+
+
+def reply_to(objection: Objection) -> str:
+    """What the staff who resolved ``objection`` wrote (the comment of the resolving entry);
+    empty while it is open."""
+    if objection.status == Objection.Status.OPEN:
+        return ""
+    entry = (
+        AuditEntry.objects.for_object(objection.notice.case)
+        .filter(action__in=[UPHOLD_OBJECTION, DISMISS_OBJECTION], data__objection=objection.pk)
+        .last()
+    )
+    return entry.comment if entry else ""

@@ -32,10 +32,18 @@ class Board:
 
     ``subject(case)`` is the (label, value) pairs the public may see; ``fetch(queryset)`` adds to
     the cases' queryset what ``subject`` reads, so a page of notices costs one query per procedure.
+    ``details(case)`` is what the notice's own page shows of the case (what is proposed, in
+    full; the ``subject`` when not given): never an ID number, a phone number or anything about
+    a person's health.
     """
 
     subject: Callable[[Any], list[tuple[str, str]]] = place_subject
     fetch: Callable[[Any], Any] = with_region
+    details: Callable[[Any], list[tuple[str, str]]] | None = None
+
+    def detail(self, case) -> list[tuple[str, str]]:
+        """The (label, value) pairs of the notice page of ``case``."""
+        return (self.details or self.subject)(case)
 
 
 @dataclasses.dataclass(frozen=True)

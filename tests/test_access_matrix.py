@@ -151,7 +151,7 @@ def expected(name: str, role: str, inside: bool) -> int:
         return 200  # everyone's own notifications and preferences (tests/test_notifications.py)
     if name == "inbox_read":
         return 405  # marking read is POST-only, on one's own notifications
-    views = "changelist|add|change|history|delete|act|file|new_version"
+    views = "changelist|add|change|history|delete|act|file|new_version|approval_form"
     match = re.fullmatch(rf"(\w+?_\w+?)_({views})", name)
     if not match:
         raise AssertionError(f"no expectation for the admin URL {name!r}: add one")
@@ -172,6 +172,7 @@ def expected(name: str, role: str, inside: bool) -> int:
         return 403  # actions are POST-only; what a POST may do is tested in test_admin_pages
     if view == "new_version":  # 另存为新版本: county offices and approvers, for their region
         return 200 if role in POLICY_MAKERS else 403
+    # The approval form (审批表) is printed by whoever reads the case: the final 200 below.
     if view == "file":  # whoever reads the case downloads its files; a file it has not is a 404
         return 200 if model in FILES_KEPT else 404
     if view == "delete":
@@ -269,7 +270,9 @@ def url_for(name, world, inside):
         return reverse(f"admin:{name}", args=[world.campaigns[0 if inside else 1].pk])
     if name == "rectification_campaign_import_errors":
         return reverse(f"admin:{name}", args=["0" * 64]) if inside else None
-    match = re.fullmatch(r"(\w+?_\w+?)_(change|history|delete|act|file|new_version)", name)
+    match = re.fullmatch(
+        r"(\w+?_\w+?)_(change|history|delete|act|file|new_version|approval_form)", name
+    )
     if match:
         model = match.group(1)
         if model not in world.objects:

@@ -1,4 +1,5 @@
-"""The public notice board (公示公告栏): the notices running now, and the objection form.
+"""The public notice board (公示公告栏): the notices running now, each notice's page, the
+objection form, and the lookup of an objection by its receipt number.
 
 Anyone may read it without logging in, so what it shows is decided here, case by case: names of
 people and places, household sizes and project funds, never an ID or phone number (a household's
@@ -15,21 +16,24 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit.decorators import ratelimit
+from django_ratelimit.core import get_usage
 
-from approvals import clock
+from approvals import clock, typed_input
 from approvals.exceptions import Refusal
 from approvals.models import NoticePeriod
-from approvals.notices import file_objection
+from approvals.notices import by_receipt, file_objection, reply_to, supervision_phone
 from approvals.procedures import procedure_for
 from roles.models import Region
 
 from .forms import ObjectionForm
 
 PAGE_SIZE = 50
+THROTTLE_GROUP = "public.objections"
+# What the lookup page gives back of a number typed into it (a receipt is 12 characters).
+RECEIPT_FIELD_MAX = 40
 REGION_CODE = re.compile(r"^\d{12}$")
 
 
@@ -158,27 +162,67 @@ def _objection_rate(group, request):
     return settings.PUBLIC_OBJECTION_RATE
 
 
-@require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=_objection_rate, method="POST", block=False)
-def object_to(request, notice_id):
-    """The objection form; filing suspends the notice until the objection is handled."""
-    if getattr(request, "limited", False):
-        return render(request, "public/throttled.html", status=429)
+def _throttle(request, *, count: bool) -> bool:
+    """Whether this address has filed as many objections as the rate allows; with ``count``,
+    count one more (only an accepted objection is counted: a form sent back to be corrected is
+    not)."""
+    usage = get_usage(
+        request, group=THROTTLE_GROUP, key="ip", rate=_objection_rate, increment=count
+    )
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def _funds(procedure, case) -> str:
+    if not procedure.funds:
+        return ""
+    return _("%(amount)s万元") % {"amount": f"{getattr(case, procedure.funds):.2f}"}
+
+
+@require_GET
+def notice(request, notice_id):
+    """A running notice's own page: what is proposed, the funds, the dates, and where to call."""
     notice, case = _open_notice(notice_id)
-    if request.method == "POST":
-        form = ObjectionForm(request.POST)
-        if form.is_valid():
-            try:
-                file_objection(case, **form.cleaned_data)
-            except Refusal as exc:
-                for reason in exc.reasons:
-                    form.add_error(None, reason)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                return redirect("public:objection_filed", notice_id=notice.pk)
-    else:
-        form = ObjectionForm()
+    procedure = procedure_for(case)
+    return render(
+        request,
+        "public/notice.html",
+        {
+            "row": _row(notice, case, clock.now()),
+            "details": procedure.board.detail(case),
+            "funds": _funds(procedure, case),
+            "phone": supervision_phone(case.region),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def object_to(request, notice_id):
+    """The objection form; filing suspends the notice until the objection is handled. Past the
+    rate, the form is not filed and its text is given back, with the phone to call instead."""
+    notice, case = _open_notice(notice_id)
+    form = ObjectionForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        if _throttle(request, count=False):
+            return render(
+                request,
+                "public/throttled.html",
+                {
+                    "row": _row(notice, case, clock.now()),
+                    "text": form.cleaned_data["text"],
+                    "phone": supervision_phone(case.region),
+                },
+                status=429,
+            )
+        try:
+            objection = file_objection(case, **form.cleaned_data)
+        except Refusal as exc:
+            for reason in exc.reasons:
+                form.add_error(None, reason)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            _throttle(request, count=True)
+            return redirect("public:objection_filed", receipt=objection.receipt)
     return render(
         request,
         "public/object.html",
@@ -187,15 +231,39 @@ def object_to(request, notice_id):
 
 
 @require_GET
-def objection_filed(request, notice_id):
-    """The thank-you page after filing (a redirect, so reloading does not file twice)."""
-    notice = get_object_or_404(NoticePeriod, pk=notice_id)
+def objection_filed(request, receipt):
+    """The thank-you page after filing, with the receipt number (a redirect, so reloading does
+    not file twice)."""
+    objection = by_receipt(receipt)
+    if objection is None:
+        raise Http404(_("没有这个回执编号"))
     try:
-        workflow = procedure_for(notice.workflow).workflow
+        workflow = procedure_for(objection.notice.workflow).workflow
     except LookupError:
         raise Http404 from None
     return render(
         request,
         "public/filed.html",
-        {"procedure": workflow.label, "step": workflow.state_label(notice.state)},
+        {
+            "procedure": workflow.label,
+            "step": workflow.state_label(objection.notice.state),
+            "receipt": objection.receipt,
+        },
+    )
+
+
+@require_GET
+def objection_status(request):
+    """异议查询: by its receipt number, an objection's status and the reply, nothing else."""
+    typed = request.GET.get("number", "")
+    objection = by_receipt(typed) if typed else None
+    return render(
+        request,
+        "public/status.html",
+        {
+            "number": typed_input.code(typed)[:RECEIPT_FIELD_MAX],
+            "looked_up": bool(typed),
+            "objection": objection,
+            "reply": reply_to(objection) if objection else "",
+        },
     )

@@ -2,6 +2,7 @@
 the engine under a backfill clock (see ``workflows.roads``). Also used by the tests."""
 
 import datetime
+import random
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -12,7 +13,7 @@ from approvals.models import Policy
 from approvals.spec import CLOSE_NOTICE
 from workflows import roads
 
-from . import idnumber
+from . import demo_names, idnumber
 from .cases import apply_for_identification, propose_exit
 from .models import (
     ExitCase,
@@ -68,44 +69,56 @@ OPENERS = {
     IdentificationCase: (apply_for_identification, IDENTIFIED_IN),
     ExitCase: (propose_exit, EXITS_IN),
 }
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 
 
-def new_household(village, number: int, people, head: str) -> Household:
-    """A household of four with data that qualifies it in 2019 and lets it exit in 2020, entered
-    by the village committee (the creation is the first entry of the household's chain)."""
+def _student_status(born: datetime.date) -> str:
+    """Where someone born on ``born`` was at school in the year assessed."""
+    age = IDENTIFIED_IN - born.year
+    if 3 <= age <= 5:
+        return "preschool"
+    if 6 <= age <= 15:
+        return "compulsory"
+    return "high_school" if 16 <= age <= 18 else "not_student"
+
+
+def new_household(village, number: int, people, head: str = "", size: int | None = 4) -> Household:
+    """A household of ``size`` people (drawn when None), headed by ``head`` (or by someone
+    drawn), with data that qualifies it in 2019 and lets it exit in 2020, entered by the village
+    committee (the creation is the first entry of the household's chain). Its people, their
+    names and sexes and its causes are drawn from ``demo_names`` seeded by the village and the
+    number: the same on every run."""
+    rng = random.Random(f"{village.code}/{number}")
+    size = size or rng.choice(demo_names.SIZES)
+    family = demo_names.family(rng, size, head)
+    main_cause, other_causes = demo_names.causes(rng)
     household = Household(
         region=village,
         number=f"{village.code}{number:04d}",
-        head_name=head,
+        head_name=family[0].name,
         phone=f"1390939{number:04d}",
         poverty_attribute="general",
-        main_cause="illness",
-        other_causes=["skills"],
+        main_cause=main_cause,
+        other_causes=other_causes,
         helper=people.team,
     )
     area = village.code[:6]
     members = [
         Member(
             household=household,
-            name=name,
-            id_number=idnumber.compose(area, born, number * 4 % 1000 + i),
-            relation=relation,
-            student_status="compulsory" if born.year > 2005 else "not_student",
+            name=person.name,
+            # The sequence is odd for a man and even for a woman, as on a real card.
+            id_number=idnumber.compose(
+                area, person.born, (number * 7 + i) % 500 * 2 + (person.sex == "male")
+            ),
+            relation=person.relation,
+            student_status=_student_status(person.born),
         )
-        for i, (name, relation, born) in enumerate(
-            [
-                (head, "head", datetime.date(1968, 5, 3)),
-                (head[0] + "秀英", "spouse", datetime.date(1970, 9, 12)),
-                (head[0] + "小军", "child", datetime.date(2004, 2, 20)),
-                (head[0] + "小花", "child", datetime.date(2009, 7, 1)),
-            ]
-        )
+        for i, person in enumerate(family)
     ]
     assessments = [
         IncomeAssessment(
-            household=household, year=IDENTIFIED_IN, wage_income=Decimal("6000"),
-            business_income=Decimal("2000"), transfer_income=Decimal("800"),
+            household=household, year=IDENTIFIED_IN, wage_income=Decimal(1500 * size),
+            business_income=Decimal(500 * size), transfer_income=Decimal(200 * size),
         ),
         GuaranteeCheck(
             household=household, year=IDENTIFIED_IN, food_clothing=True,
@@ -113,8 +126,8 @@ def new_household(village, number: int, people, head: str) -> Household:
             safe_housing_note="土坯房，属C级危房", safe_water=True,
         ),
         IncomeAssessment(
-            household=household, year=EXITS_IN, wage_income=Decimal("16000"),
-            business_income=Decimal("4000"), transfer_income=Decimal("1200"),
+            household=household, year=EXITS_IN, wage_income=Decimal(4000 * size),
+            business_income=Decimal(1000 * size), transfer_income=Decimal(300 * size),
         ),
         GuaranteeCheck(
             household=household, year=EXITS_IN, food_clothing=True, compulsory_education=True,
@@ -160,11 +173,8 @@ def seed(demo) -> int:
     for number, (model, state) in enumerate(plan, start=1):
         if Household.objects.filter(region=village, number=f"{village.code}{number:04d}").exists():
             continue
-        head = SURNAMES[number % len(SURNAMES)] + (
-            "建国" if model is IdentificationCase else "福生"
-        )
         with transaction.atomic():
-            household = new_household(village, number, people, head)
+            household = new_household(village, number, people, size=None)
             if model is ExitCase:  # registered first, a year before it exits
                 _bring(IdentificationCase, household, people, "registered")
                 household.refresh_from_db()

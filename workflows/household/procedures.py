@@ -1,6 +1,9 @@
 """Identification and exit as the site runs them: one procedure each, sharing the household
 records, their admin, board line, ledger, demo data and dashboard panel."""
 
+import dataclasses
+import functools
+
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,19 +46,45 @@ def board_subject(case):
     ]
 
 
+def notice_details(case, proposal=""):
+    """What a household's notice page publishes: the board line, what is proposed and the
+    members by name and relation (never their ID numbers, phone or health)."""
+    members = Member.objects.filter(household=case.household_id).order_by("pk")
+    return [
+        *board_subject(case),
+        *([(_("公示事项"), str(proposal))] if proposal else []),
+        (
+            _("家庭成员"),
+            "、".join(
+                f"{member.name}（{member.get_relation_display()}）"
+                for member in members.only("name", "relation")
+            ),
+        ),
+    ]
+
+
 RECORDS = {
     Household: HouseholdAdmin,
     PovertyLine: PovertyLineAdmin,
     VillagePopulation: VillagePopulationAdmin,
 }
 THROUGH_HOUSEHOLD = dict.fromkeys((Member, IncomeAssessment, GuaranteeCheck), "household__region")
-BOARD = Board(subject=board_subject, fetch=with_household)
+BOARD = Board(subject=board_subject, fetch=with_household, details=notice_details)
+
+
+def proposing(proposal) -> Board:
+    """The household board of a procedure whose notice page says what it proposes."""
+    return dataclasses.replace(BOARD, details=functools.partial(notice_details, proposal=proposal))
+
 
 IDENTIFICATION = Procedure(
     model=IdentificationCase,
     admin=HouseholdCaseAdmin,
     records=RECORDS,
-    board=BOARD,
+    board=dataclasses.replace(
+        BOARD,
+        details=functools.partial(notice_details, proposal=gettext_lazy("拟识别为建档立卡贫困户")),
+    ),
     ledger=Ledger(
         slug="households",
         title=gettext_lazy("农户台账"),
@@ -70,6 +99,11 @@ EXIT = Procedure(
     model=ExitCase,
     admin=HouseholdCaseAdmin,
     records=RECORDS,
-    board=BOARD,
+    board=dataclasses.replace(
+        BOARD,
+        details=functools.partial(
+            notice_details, proposal=gettext_lazy("拟退出贫困户（标注脱贫）")
+        ),
+    ),
     region_paths=THROUGH_HOUSEHOLD,
 )

@@ -10,7 +10,8 @@ from approvals import clock
 from approvals.models import Policy
 from approvals.spec import CLOSE_NOTICE
 from workflows import roads
-from workflows.household.demo import EXITS_IN, MEETING, SURNAMES, new_household
+from workflows.household.demo import EXITS_IN, MEETING, new_household
+from workflows.household.demo_names import SURNAMES
 from workflows.household.models import Household
 
 from .cases import register_clue

@@ -3,6 +3,7 @@ clock set to when each step would have happened, so their trails, waiting times 
 real. Also used by the tests to bring a project to a given state."""
 
 import datetime
+import random
 from decimal import Decimal
 
 from django.db import transaction
@@ -49,6 +50,18 @@ DEMO_POLICY_DAYS = {
     "completion_notice_days": 10,
 }
 
+# Projects a village proposes: what they build, named as the county's plans name them.
+PROJECT_KINDS = (
+    "通组道路硬化工程", "人饮安全巩固提升工程", "中药材（当归）种植基地建设项目",
+    "高原夏菜种植项目", "肉牛养殖合作社圈舍建设项目", "村级光伏扶贫电站", "花椒提质增效项目",
+    "农田灌溉渠道改造工程",
+    "易地扶贫搬迁安置点配套工程", "村卫生室标准化建设项目", "产业路建设工程", "中蜂养殖扶贫项目",
+    "食用菌种植大棚建设项目", "小型农产品加工车间建设项目", "乡村旅游民宿改造项目",
+    "危旧桥梁改建工程", "电商服务站建设项目", "土地整理及高标准农田建设项目", "饮水水源地保护工程",
+    "村组文化广场建设项目", "冷链仓储设施建设项目", "苗木繁育基地建设项目",
+)  # fmt: skip
+
+
 # The side roads a demo should show, from the main-road state they leave: (action, who, comment).
 SIDE_ROADS = {
     "withdrawn": ("draft", "withdraw", "cadre", ""),
@@ -75,6 +88,16 @@ PROJECT = {
     "beneficiary_people": 341,
     "benefit_mechanism": "贫困户以扶贫资金入股合作社，按年分红；优先吸纳贫困劳动力务工",
 }
+
+
+def project_names(rng: random.Random, village: str, count: int) -> list[str]:
+    """``count`` different project names for ``village``, in an order the seed fixes."""
+    names = [village + project for project in PROJECT_KINDS]
+    rng.shuffle(names)
+    return [
+        names[i % len(names)] + (f"（{i // len(names) + 1}期）" if i >= len(names) else "")
+        for i in range(count)
+    ]
 
 
 def new_project(region, creator, name, **fields):
@@ -109,8 +132,9 @@ def seed(demo) -> int:
             values={**DEMO_POLICY_DAYS, "county_appraisal": True, "category_list": "2021"},
         )
         policy_versions.load(policy)
-    for state in ProjectApplication.workflow.states:
-        name = f"示范项目：{ProjectApplication.workflow.state_label(state)}"
+    states = list(ProjectApplication.workflow.states)
+    names = project_names(random.Random(demo.county.code), village.name, len(states))
+    for state, name in zip(states, names, strict=True):
         if ProjectApplication.objects.filter(region=village, name=name).exists():
             continue
         side_step = SIDE_ROADS.get(state)

@@ -14,8 +14,55 @@ def board_subject(case):
     return [
         (_("项目名称"), case.name),
         (_("所在村"), case.region.name),
-        (_("总投资"), _("%(amount)s万元") % {"amount": f"{case.total_funds:.2f}"}),
+        (_("总投资"), _amount(case.total_funds)),
     ]
+
+
+def _amount(value) -> str:
+    return _("%(amount)s万元") % {"amount": f"{value:.2f}"}
+
+
+# The sources of a project's money, each shown on its notice page when it brings any.
+FUND_SOURCES = (
+    "funds_central", "funds_provincial", "funds_prefecture", "funds_county",
+    "funds_self_raised", "funds_other",
+)  # fmt: skip
+
+
+DESCRIBED = ("location", "tasks_and_scale", "responsible_unit")
+
+
+def notice_details(case):
+    """What a project's notice page publishes: the project as proposed, its money by source and
+    whom it benefits (the funds in total are the page's own line)."""
+    label = case._meta.get_field
+    rows = [
+        (_("项目名称"), case.name),
+        (_("所在村"), case.region.name),
+        (label("category").verbose_name, case.get_category_display()),
+        (label("construction_nature").verbose_name, case.get_construction_nature_display()),
+        *((label(name).verbose_name, getattr(case, name)) for name in DESCRIBED),
+    ]
+    if case.planned_start and case.planned_end:
+        rows.append((_("计划工期"), f"{case.planned_start:%Y-%m-%d} — {case.planned_end:%Y-%m-%d}"))
+    rows += [
+        (label(name).verbose_name, _amount(getattr(case, name)))
+        for name in FUND_SOURCES
+        if getattr(case, name)
+    ]
+    rows += [
+        (
+            _("受益对象"),
+            _("%(households)d户%(people)d人，其中贫困户%(poor)d户")
+            % {
+                "households": case.beneficiary_households,
+                "people": case.beneficiary_people,
+                "poor": case.beneficiary_poor_households,
+            },
+        ),
+        (label("benefit_mechanism").verbose_name, case.benefit_mechanism),
+    ]
+    return [(str(heading), value) for heading, value in rows if value]
 
 
 def sample_project(region, user):
@@ -40,7 +87,7 @@ LEDGER = Ledger(
 PROJECT_LIBRARY = Procedure(
     model=ProjectApplication,
     admin=ProjectApplicationAdmin,
-    board=Board(subject=board_subject),
+    board=Board(subject=board_subject, details=notice_details),
     ledger=LEDGER,
     seed=demo.seed,
     factory=sample_project,
