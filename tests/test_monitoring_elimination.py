@@ -7,10 +7,13 @@ import io
 
 import openpyxl
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from admin_site.dashboard import Area
 from approvals import audit, clock, perform
 from approvals.exceptions import ConflictError, TransitionNotAllowed
 from approvals.models import AuditEntry
@@ -21,6 +24,7 @@ from tests.factories import (
     MemberFactory,
     MonitoringCaseFactory,
     RoleAssignmentFactory,
+    child_region,
 )
 from tests.helpers import admin_form_data, race
 from tests.household_setup import family
@@ -28,6 +32,7 @@ from workflows import roads
 from workflows.household.models import Household
 from workflows.monitoring.cases import propose_elimination
 from workflows.monitoring.demo import ELIMINATION_ROAD, ROAD
+from workflows.monitoring.figures import chosen_month, monthly_figures
 from workflows.monitoring.models import AssistanceMeasure, EliminationCase
 
 DAY = datetime.timedelta(days=1)
@@ -207,3 +212,40 @@ def test_two_proposals_at_once_open_one_case(concurrent_db, county, people):
     assert sum(isinstance(r, EliminationCase) for r in results) == 1, results
     assert sum(isinstance(r, TransitionNotAllowed | ConflictError) for r in results) == 1
     assert EliminationCase.objects.filter(household=home).count() == 1
+
+
+def test_a_delivery_dated_in_the_future_is_refused_and_nothing_changes(client, county, people):
+    home = monitored(county, people)
+    client.force_login(people.cadre)
+    url = reverse("admin:household_household_change", args=[home.pk])
+    page = client.get(url)
+    prefix = next(
+        i.formset.prefix
+        for i in page.context["inline_admin_formsets"]
+        if i.formset.model is AssistanceMeasure
+    )
+    data = admin_form_data(page)
+    tomorrow = timezone.localdate() + DAY
+    data.update({
+        f"{prefix}-TOTAL_FORMS": 1, f"{prefix}-0-kind": "health",
+        f"{prefix}-0-content": "家庭医生签约服务", f"{prefix}-0-responsible": people.team.pk,
+        f"{prefix}-0-planned_on": "2021-09-30", f"{prefix}-0-delivered_on": tomorrow.isoformat(),
+    })  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 200 and "落实日期不能晚于今天" in response.content.decode()
+    assert not AssistanceMeasure.objects.exists()
+    assert not AuditEntry.objects.for_object(home).filter(action="edit").exists()
+
+
+def test_the_monthly_figures_cost_the_same_queries_for_more_villages(
+    county, django_assert_max_num_queries
+):
+    area = Area.of(county.t2)  # its villages are the rows
+    month = chosen_month(RequestFactory().get("/", {"month": "2021-06"}))
+    with CaptureQueriesContext(connection) as few:
+        monthly_figures(area, month, timezone.localdate())
+    for n in range(3, 23):
+        child_region(county.t2, n, f"{n}村")
+    with django_assert_max_num_queries(len(few)):
+        rows = monthly_figures(area, month, timezone.localdate())
+    assert len(rows) == 21 and rows[0].part.name == "三村"
