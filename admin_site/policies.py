@@ -6,8 +6,12 @@ default is never read as national.
 
 Who may make a version: superusers anywhere; a county office or county approver for their own
 region (the new version's region prefix is one of theirs), so a county can adopt its own rules
-without touching the national or another county's. Making and correcting a version are entries
-of the version's audit chain (``approvals.policy_versions``), shown under its form.
+without touching the national or another county's. The State Council's holiday schedule is the
+one national policy they keep too: it is the same everywhere and published once a year, so a
+county office or approver enters a year's schedule (a national ``holiday_calendar`` version) and
+corrects a schedule's dates, never its region; every other national version stays with
+superusers. Making and correcting a version are entries of the version's audit chain
+(``approvals.policy_versions``), shown under its form, naming the role the person acted as.
 """
 
 from django import forms
@@ -18,7 +22,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from approvals import policy_versions
+from approvals import calendar, policy_versions
 from approvals.models import Policy
 from roles.catalogue import Role
 
@@ -29,20 +33,40 @@ from .timeline import timeline
 POLICY_MAKERS = (Role.COUNTY_OFFICE, Role.COUNTY_APPROVER)
 
 
-def version_prefixes(request) -> list[str] | None:
-    """Region prefixes the user may make versions for (None: any, for a superuser)."""
+# What a holiday schedule's keeper may not change: it is national, and stays the calendar.
+SCHEDULE_PLACE = ["workflow", "region_prefix"]
+
+
+def schedule_keeper_role(request) -> str | None:
+    """The policy-making role, held anywhere, as which the user keeps the holiday schedule."""
+    held = request_jurisdiction(request)
+    return next((role for role in POLICY_MAKERS if held.get(role)), None)
+
+
+def keeps_schedule(request, policy) -> bool:
+    """Whether ``policy`` is a holiday schedule the user keeps (not as a superuser)."""
+    return policy.workflow == calendar.WORKFLOW and schedule_keeper_role(request) is not None
+
+
+def version_prefixes(request, base=None) -> list[str] | None:
+    """Region prefixes the user may make versions of ``base`` for (None: any, for a superuser);
+    a holiday schedule's keeper makes national ones ("")."""
     if request.user.is_superuser:
         return None
+    if base is not None and keeps_schedule(request, base):
+        return [""]
     held = request_jurisdiction(request)
     return sorted({p for role in POLICY_MAKERS for p in held.get(role, [])})
 
 
-def maker_role(request, prefix: str) -> str:
-    """The role the user makes or corrects a version for ``prefix`` as, for its trail."""
+def maker_role(request, policy) -> str:
+    """The role the user makes or corrects ``policy`` as, for its trail."""
     held = request_jurisdiction(request)
     for role in POLICY_MAKERS:
-        if any(prefix.startswith(p) for p in held.get(role, [])):
+        if any(policy.region_prefix.startswith(p) for p in held.get(role, [])):
             return role
+    if policy.workflow == calendar.WORKFLOW:
+        return schedule_keeper_role(request) or policy_versions.SUPERUSER_ROLE
     return policy_versions.SUPERUSER_ROLE
 
 
@@ -54,7 +78,9 @@ class NewVersionForm(forms.ModelForm):
     def __init__(self, *args, base, prefixes, **kwargs):
         super().__init__(*args, instance=Policy(workflow=base.workflow), **kwargs)
         self.fields["source"].required = True
-        if prefixes is not None:
+        if prefixes == [""]:  # a national version only: nothing to choose
+            del self.fields["region_prefix"]
+        elif prefixes is not None:
             self.fields["region_prefix"] = forms.ChoiceField(
                 label=Policy._meta.get_field("region_prefix").verbose_name,
                 choices=[(p, p) for p in prefixes],
@@ -77,7 +103,15 @@ class PolicyAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.in_use():
             return [f.name for f in Policy._meta.fields]
-        return super().get_readonly_fields(request, obj)
+        shown = super().get_readonly_fields(request, obj)
+        if obj is not None and not request.user.is_superuser and keeps_schedule(request, obj):
+            return [*shown, *SCHEDULE_PLACE]
+        return shown
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and keeps_schedule(request, obj):
+            return True
+        return super().has_change_permission(request, obj)
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.new_version_view)
@@ -89,7 +123,7 @@ class PolicyAdmin(admin.ModelAdmin):
         if record is None:
             return super().change_view(request, object_id, form_url, extra_context)
         context = {
-            "may_make_version": version_prefixes(request) != [],
+            "may_make_version": version_prefixes(request, record) != [],
             "kind": record.chain_verbose_name(),
             "timeline": timeline(record),
             "provenance": record.provenance(),
@@ -99,7 +133,7 @@ class PolicyAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """A version made or corrected here is an entry of its chain, with old and new values."""
-        role = maker_role(request, obj.region_prefix)
+        role = maker_role(request, obj)
         if change:
             policy_versions.correct(obj, request.user, role)
         else:
@@ -110,7 +144,7 @@ class PolicyAdmin(admin.ModelAdmin):
         base = self.get_object(request, object_id)
         if base is None:
             return redirect("admin:approvals_policy_changelist")
-        prefixes = version_prefixes(request)
+        prefixes = version_prefixes(request, base)
         if prefixes == []:
             raise PermissionDenied
         initial = {
@@ -122,9 +156,7 @@ class PolicyAdmin(admin.ModelAdmin):
         form = NewVersionForm(request.POST or None, initial=initial, base=base, prefixes=prefixes)
         if request.method == "POST" and form.is_valid():
             version = form.save(commit=False)
-            policy_versions.supersede(
-                version, base, request.user, maker_role(request, version.region_prefix)
-            )
+            policy_versions.supersede(version, base, request.user, maker_role(request, version))
             messages.success(request, _("已另存为新版本“%(version)s”") % {"version": version})
             return redirect("admin:approvals_policy_change", version.pk)
         context = {

@@ -4,7 +4,9 @@ Each registered procedure (``approvals.procedures``) names the ModelAdmin option
 model and of its app's other records; they are registered here, mixed with ``ScopedAdmin``
 (``CaseAdmin`` for procedure cases, ``RecordAdmin`` for other records in a region with an audit
 chain; policy data, versions included, as ``PolicyDataAdmin``), as each procedure is
-registered, so a new procedure needs no change in admin_site. A procedure that names no admin
+registered, so a new procedure needs no change in admin_site. A later procedure may extend the
+options another registered for a shared record (the monitoring procedures add the assistance
+plan to the household page) by naming a subclass of them. A procedure that names no admin
 options still gets the case page, with Django's default options, so each case in a queue opens
 on a page where it is acted on.
 """
@@ -36,11 +38,21 @@ def admin_class(model, options):
 def register_procedures(site=admin.site):
     """Register the policy versions now, and each procedure's admins as it is registered."""
 
+    chosen = {}  # the options each model is registered with
+
     def register(procedure):
         admins = {**procedure.records, procedure.model: procedure.admin or admin.ModelAdmin}
         for model, options in admins.items():
-            if not site.is_registered(model):
-                site.register(model, admin_class(model, options))
+            known = chosen.get(model)
+            if known is None and site.is_registered(model):
+                continue  # registered by the site itself
+            if known is not None:
+                if options is known or not issubclass(options, known):
+                    continue
+                site.unregister(model)
+            site.register(model, admin_class(model, options))
+            chosen[model] = options
 
-    site.register(Policy, admin_class(Policy, PolicyAdmin))
+    # The versions' own rules first: who keeps the holiday schedule besides superusers.
+    site.register(Policy, type("SitePolicyAdmin", (PolicyAdmin, PolicyDataAdmin), {}))
     on_register(register)

@@ -4,7 +4,8 @@ Lists show only rows in the user's read scope; an object outside it is a 404. Ad
 and every region, household or case a form offers are limited to the write scope of the roles
 that may write the model (``ScopedAdmin.roles_that_write``), so a read-only role never widens it.
 Nothing is deleted from the admin: records with a history are kept. Policy data (lines, policy
-versions) is read by everyone who works here and changed only by superusers.
+versions) is read by everyone who works here and changed by superusers (and by the policy makers
+``admin_site/policies.py`` names, for their own versions and the holiday schedule).
 """
 
 from functools import reduce

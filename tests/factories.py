@@ -37,8 +37,13 @@ from workflows.household.models import (
     PovertyLine,
     VillagePopulation,
 )
-from workflows.monitoring.cases import register_clue
-from workflows.monitoring.models import MonitoringCase
+from workflows.monitoring.cases import propose_elimination, register_clue
+from workflows.monitoring.models import (
+    AssistanceMeasure,
+    AssistancePlan,
+    EliminationCase,
+    MonitoringCase,
+)
 from workflows.project_library.attachments import attach
 from workflows.project_library.models import (
     PerformanceTarget,
@@ -456,6 +461,53 @@ class MonitoringCaseFactory(factory.Factory):
         if opener is None:
             opener = RoleAssignmentFactory(role="village_committee", region=household.region).user
         return register_clue(household, opener, year, **recorded)
+
+
+class AssistancePlanFactory(factory.django.DjangoModelFactory):
+    """A plan for the household of a registered clue (a county's decision makes the real ones)."""
+
+    class Meta:
+        model = AssistancePlan
+
+    monitoring_case = factory.SubFactory(MonitoringCaseFactory)
+    household = factory.SelfAttribute("monitoring_case.household")
+    drawn_up_on = datetime.date(2021, 6, 1)
+    goal = "稳定务工收入，化解因病返贫风险"
+
+
+class AssistanceMeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AssistanceMeasure
+
+    plan = factory.SubFactory(AssistancePlanFactory)
+    household = factory.SelfAttribute("plan.household")
+    kind = "employment"
+    content = "推荐到县城产业园务工"
+    responsible = factory.SubFactory(UserFactory)
+    planned_on = datetime.date(2021, 9, 30)
+
+
+class EliminationCaseFactory(factory.Factory):
+    """A proposal through ``propose_elimination`` for a household marked as monitored since
+    ``monitored_since``."""
+
+    class Meta:
+        model = EliminationCase
+
+    household = factory.SubFactory(HouseholdFactory)
+    year = 2021
+    monitored_since = datetime.date(2021, 1, 4)
+    opener = None
+
+    @classmethod
+    def _create(cls, model_class, *, household, year, monitored_since, opener=None):
+        Household.objects.filter(pk=household.pk).update(
+            monitoring_status="monitored", monitored_since=monitored_since
+        )
+        household.refresh_from_db()
+        if opener is None:
+            opener = RoleAssignmentFactory(role="village_committee", region=household.region).user
+        return propose_elimination(household, opener, year)
 
 
 class AccessAttemptFactory(factory.django.DjangoModelFactory):

@@ -48,15 +48,16 @@ class GuaranteeInline(admin.StackedInline):
 
 
 class HouseholdAdmin(admin.ModelAdmin):
-    list_display = ["number", "head_name", "region", "register_status", "poverty_attribute",
-                    "main_cause", "helper"]  # fmt: skip
-    list_filter = ["register_status", "poverty_attribute", "main_cause"]
+    list_display = ["number", "head_name", "region", "register_status", "monitoring_status",
+                    "poverty_attribute", "main_cause", "helper"]  # fmt: skip
+    list_filter = ["register_status", "monitoring_status", "poverty_attribute", "main_cause"]
     search_fields = ["number", "head_name", "region__name", "region__code"]
     list_select_related = ["region", "helper"]
     # The helper is chosen from a list: the people holding a role where one may write (few),
     # which the village committee may not search for in the people administration.
     autocomplete_fields = ["region"]
-    readonly_fields = ["register_status", "identification_year", "exit_year"]
+    readonly_fields = ["register_status", "identification_year", "exit_year",
+                       "monitoring_status", "monitored_since"]  # fmt: skip
     inlines = [MemberInline, IncomeInline, GuaranteeInline]
     actions = ["open_identification", "open_exit"]
 

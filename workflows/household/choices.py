@@ -31,6 +31,15 @@ class RegisterStatus(models.TextChoices):
     RETURNED = "returned", _("返贫")
 
 
+class MonitoringStatus(models.TextChoices):
+    """Where a household stands in monitoring against return to poverty (防返贫监测), kept by
+    the inclusion and elimination procedures' steps."""
+
+    NOT_MONITORED = "not_monitored", _("未纳入")
+    MONITORED = "monitored", _("监测中")
+    ELIMINATED = "eliminated", _("已消除")
+
+
 class Relation(models.TextChoices):
     HEAD = "head", _("户主")
     SPOUSE = "spouse", _("配偶")

@@ -22,6 +22,7 @@ from .choices import (
     Education,
     Health,
     LabourSkill,
+    MonitoringStatus,
     PovertyAttribute,
     RegisterStatus,
     Relation,
@@ -73,6 +74,14 @@ class Household(ChainedRecord):
     exit_year = models.PositiveSmallIntegerField(
         _("脱贫年度"), null=True, blank=True, editable=False
     )
+    monitoring_status = models.CharField(
+        _("防返贫监测"),
+        max_length=16,
+        choices=MonitoringStatus.choices,
+        default=MonitoringStatus.NOT_MONITORED,
+        editable=False,
+    )
+    monitored_since = models.DateField(_("纳入监测日期"), null=True, blank=True, editable=False)
     low_income_guarantee = models.BooleanField(_("低保兜底"), default=False)
     # The facts the exclusion rules (四类人员) read; a rule that is switched on refuses on a fact.
     public_payroll = models.BooleanField(_("家庭成员中有财政供养人员"), default=False)
@@ -90,7 +99,11 @@ class Household(ChainedRecord):
         indexes = [models.Index(fields=["register_status"])]
 
     def __str__(self):
-        return f"{self.head_name}（{self.number}）"
+        """Its head and number, flagged while it is under monitoring, wherever it is named."""
+        name = f"{self.head_name}（{self.number}）"
+        if self.monitoring_status == MonitoringStatus.MONITORED:
+            return f"{name}【{MonitoringStatus.MONITORED.label}】"
+        return name
 
     def public_summary(self) -> dict:
         """What a public notice may show: the head's name, the village and the household size,

@@ -12,6 +12,7 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
         # The models exist only once the app registry is ready.
-        from .procedures import INCLUSION
+        from .procedures import ELIMINATION, INCLUSION
 
         register(INCLUSION)
+        register(ELIMINATION)

@@ -28,3 +28,15 @@ class RiskCause(models.TextChoices):
     LABOUR_SHORTAGE = "labour_shortage", _("因缺劳动力")
     HIGH_EXPENSE = "high_expense", _("因大额刚性支出")
     OTHER = "other", _("其他")
+
+
+class MeasureKind(models.TextChoices):
+    """The kinds of help an assistance plan (一户一策) names."""
+
+    INDUSTRY = "industry", _("产业帮扶")
+    EMPLOYMENT = "employment", _("就业帮扶")
+    HEALTH = "health", _("健康帮扶")
+    EDUCATION = "education", _("教育帮扶")
+    HOUSING = "housing", _("住房保障")
+    SOCIAL_SECURITY = "social_security", _("兜底保障")
+    OTHER = "other", _("其他")

@@ -1,19 +1,30 @@
-"""Inclusion in monitoring as the site runs it: its admin, board line (the household procedure's:
-names and villages, never an ID number or a risk cause), ledger, demo data and factory."""
+"""The monitoring procedures as the site runs them: inclusion and risk elimination, sharing the
+household procedure's board line (names and villages, never an ID number or a risk cause), the
+ledger of monitored households, the monthly figures on the dashboard and demo data. The
+household page shows the assistance plan once the household has been included."""
 
 from django.utils.translation import gettext_lazy
 
 from approvals.procedures import Ledger, Procedure
-from workflows.household.procedures import BOARD
+from workflows.household.models import Household
+from workflows.household.procedures import BOARD, THROUGH_HOUSEHOLD
 
 from . import demo
-from .admin_options import MonitoringCaseAdmin
+from .admin_options import EliminationCaseAdmin, MonitoredHouseholdAdmin, MonitoringCaseAdmin
+from .figures import monthly_panel
 from .ledger import monitored_households
-from .models import MonitoringCase
+from .models import AssistanceMeasure, AssistancePlan, EliminationCase, MonitoringCase
+
+RECORDS = {Household: MonitoredHouseholdAdmin}
+REGION_PATHS = {
+    **THROUGH_HOUSEHOLD,
+    **dict.fromkeys((AssistancePlan, AssistanceMeasure), "household__region"),
+}
 
 INCLUSION = Procedure(
     model=MonitoringCase,
     admin=MonitoringCaseAdmin,
+    records=RECORDS,
     board=BOARD,
     ledger=Ledger(
         slug="monitored",
@@ -23,4 +34,15 @@ INCLUSION = Procedure(
     ),
     seed=demo.seed,
     factory=demo.factory,
+    dashboard=monthly_panel,
+    region_paths=REGION_PATHS,
+)
+ELIMINATION = Procedure(
+    model=EliminationCase,
+    admin=EliminationCaseAdmin,
+    records=RECORDS,
+    board=BOARD,
+    seed=demo.seed_eliminations,
+    factory=demo.elimination_factory,
+    region_paths=REGION_PATHS,
 )

@@ -16,6 +16,8 @@ from approvals.exceptions import Reason
 from approvals.spec import reads_inputs
 from workflows.household.standards import GUARANTEE_FIELDS, exclusion_reasons
 
+# The procedure whose policy versions hold the monitoring lines both procedures read.
+INCLUSION_WORKFLOW = "monitoring_inclusion"
 # The national floor of the monitoring line from 2021 (yuan a head a year), when the policy
 # names no line for the year.
 NATIONAL_FLOOR = Decimal("6000")
@@ -26,10 +28,10 @@ def _yuan(amount) -> str:
     return f"{amount:,.0f}"
 
 
-def monitoring_line(case) -> Decimal:
-    """The line of the latest year the case's policy names up to the case's year, else the floor."""
-    lines = case.policy.value("monitoring_lines", {}) if case.policy else {}
-    known = [int(year) for year in lines if int(year) <= case.year]
+def monitoring_line(policy, year: int) -> Decimal:
+    """The line of the latest year ``policy`` names up to ``year``, else the national floor."""
+    lines = policy.value("monitoring_lines", {}) if policy else {}
+    known = [int(named) for named in lines if int(named) <= year]
     return Decimal(str(lines[str(max(known))])) if known else NATIONAL_FLOOR
 
 
@@ -38,19 +40,27 @@ def expense_threshold(case) -> Decimal | None:
     return None if threshold is None else Decimal(str(threshold))
 
 
+def year_records(household, year: int):
+    """The household's income and guarantee check of ``year``, and what is missing of them."""
+    income = household.incomes.filter(year=year).first()
+    check = household.guarantees.filter(year=year).first()
+    missing = []
+    if income is None:
+        missing.append(Reason("no_income", _("缺少%(year)d年收入测算"), year=year))
+    if check is None:
+        missing.append(Reason("no_guarantee_check", _("缺少%(year)d年两不愁三保障核查"), year=year))
+    return income, check, missing
+
+
 def standard_reasons(case, expense: int):
     """Every reason the household, with ``expense`` yuan of hardship spending, does not qualify."""
     yield from exclusion_reasons(case)
-    household, year = case.household, case.year
-    income = household.incomes.filter(year=year).first()
-    check = household.guarantees.filter(year=year).first()
-    if income is None:
-        yield Reason("no_income", _("缺少%(year)d年收入测算"), year=year)
-    if check is None:
-        yield Reason("no_guarantee_check", _("缺少%(year)d年两不愁三保障核查"), year=year)
-    if income is None or check is None:
+    year = case.year
+    income, check, missing = year_records(case.household, year)
+    yield from missing
+    if missing:
         return
-    line, threshold = monitoring_line(case), expense_threshold(case)
+    line, threshold = monitoring_line(case.policy, year), expense_threshold(case)
     if income.per_capita < line or any(not getattr(check, f) for f in GUARANTEE_FIELDS):
         return
     if threshold is not None and expense > threshold:
