@@ -20,9 +20,7 @@ from tests.toy.models import ToyCase
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle(settings):
-    settings.API_RATE_PER_PERSON = "10000/min"
-    settings.API_RATE_ANONYMOUS = "10000/min"
+def _fresh_throttle():
     cache.clear()
 
 

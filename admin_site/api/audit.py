@@ -31,9 +31,10 @@ SEARCH = [
 
 
 @extend_schema(
+    operation_id="audit_search",
     summary=_("审计检索"),
     parameters=[*SEARCH, OpenApiParameter("page", int)],
-    responses={200: s.AuditEntrySerializer(many=True), **refusals(400, 404)},
+    responses={200: s.page_of(s.AuditEntrySerializer), **refusals(400, 404)},
 )
 @api_view(["GET"])
 @permission_classes([MayInspect])
@@ -69,6 +70,7 @@ def search_view(request):
 
 
 @extend_schema(
+    operation_id="audit_verify",
     summary=_("链条核验"),
     parameters=[OpenApiParameter("region", str, description=_("12位区划代码；不填为全部辖区"))],
     responses={200: s.VerificationSerializer, **refusals(404)},

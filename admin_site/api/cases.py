@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
@@ -35,7 +36,6 @@ QUEUE_LIMIT = 200
 WORKFLOW = OpenApiParameter(
     "workflow", str, OpenApiParameter.PATH, enum=sorted(workflow_models()), description=_("流程")
 )
-CASE_ID = OpenApiParameter("pk", int, OpenApiParameter.PATH)
 FILTERS = [
     OpenApiParameter("state", str, description=_("状态")),
     OpenApiParameter("region", str, description=_("乡镇或村的12位区划代码")),
@@ -128,19 +128,20 @@ def trail(case) -> list[dict]:
 
 
 @extend_schema(
+    operation_id="queue",
     summary=_("我的待办"),
     parameters=[
         OpenApiParameter("workflow", str, enum=sorted(workflow_models()), description=_("流程")),
         OpenApiParameter("limit", int, description=_("最多返回条数（1–200，默认50）")),
     ],
-    responses={200: s.QueueSerializer, **refusals()},
+    responses={200: s.QueueSerializer, **refusals(400)},
 )
 @api_view(["GET"])
 def queue_view(request):
     """Everything awaiting an action the person may take, oldest first (``queue_for``)."""
     workflow = request.query_params.get("workflow") or None
-    if workflow is not None:
-        model_or_404(workflow)
+    if workflow is not None and workflow not in workflow_models():
+        raise ValidationError({"workflow": [_("没有这个流程")]})
     limit = typed_input.whole_number(request.query_params.get("limit", ""), 1, QUEUE_LIMIT) or 50
     cases = queue_for(request.user, workflow, jurisdiction=request_jurisdiction(request))
     results = [summary(case) for case in itertools.islice(cases, limit + 1)]
@@ -148,9 +149,10 @@ def queue_view(request):
 
 
 @extend_schema(
+    operation_id="cases_list",
     summary=_("某流程的案件"),
     parameters=[WORKFLOW, *FILTERS],
-    responses={200: s.CaseSerializer(many=True), **refusals(400, 404)},
+    responses={200: s.page_of(s.CaseSerializer), **refusals(400, 404)},
 )
 @api_view(["GET"])
 def cases_view(request, workflow):
@@ -177,8 +179,9 @@ def detail(case, request) -> dict:
 
 
 @extend_schema(
+    operation_id="case_detail",
     summary=_("案件详情"),
-    parameters=[WORKFLOW, CASE_ID],
+    parameters=[WORKFLOW],
     responses={200: s.CaseDetailSerializer, **refusals(404)},
 )
 @api_view(["GET"])
@@ -189,8 +192,9 @@ def case_view(request, workflow, pk):
 
 
 @extend_schema(
+    operation_id="case_perform",
     summary=_("办理"),
-    parameters=[WORKFLOW, CASE_ID],
+    parameters=[WORKFLOW],
     request=s.PerformSerializer,
     responses={200: s.PerformedSerializer, **refusals(400, 404, 409, 422)},
 )
@@ -226,6 +230,7 @@ def perform_view(request, workflow, pk):
 
 
 @extend_schema(
+    operation_id="cases_bulk",
     summary=_("批量办理"),
     parameters=[WORKFLOW],
     request=s.BulkSerializer,

@@ -5,8 +5,11 @@ An engine refusal maps to its status: 403 for a role that may not act, 409 when 
 under the caller, 422 for a step not possible now (with the guards' reasons).
 """
 
+from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -38,9 +41,9 @@ def handle(exc, context):
         fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         response.data = {"detail": _("输入有误，请按提示修改"), "reasons": [], "fields": fields}
     else:
-        detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
         response.data = {
-            "detail": str(detail.get("detail", "") if isinstance(detail, dict) else detail),
+            "detail": str(detail),
             "reasons": [{"code": str(getattr(detail, "code", "error")), "message": str(detail)}],
         }
     return response
@@ -49,3 +52,11 @@ def handle(exc, context):
 def form_invalid(form):
     """A filter form's errors as the API's 400."""
     return exceptions.ValidationError({name: list(errors) for name, errors in form.errors.items()})
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@authentication_classes([])
+@permission_classes([])
+def not_found(request):
+    raise Http404

@@ -60,12 +60,13 @@ def households(request):
 
 
 @extend_schema(
+    operation_id="households_list",
     summary=_("农户"),
     parameters=[
         OpenApiParameter("region", str, description=_("乡镇或村的12位区划代码")),
         OpenApiParameter("page", int),
     ],
-    responses={200: s.HouseholdSerializer(many=True), **refusals(400, 404)},
+    responses={200: s.page_of(s.HouseholdSerializer), **refusals(400, 404)},
 )
 @api_view(["GET"])
 def households_view(request):
@@ -83,8 +84,8 @@ def households_view(request):
 
 
 @extend_schema(
+    operation_id="household_detail",
     summary=_("农户详情"),
-    parameters=[OpenApiParameter("pk", int, OpenApiParameter.PATH)],
     responses={200: s.HouseholdSerializer, **refusals(404)},
 )
 @api_view(["GET"])

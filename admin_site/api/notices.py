@@ -32,13 +32,14 @@ def described(row) -> dict:
 
 
 @extend_schema(
+    operation_id="notices_list",
     summary=_("公示公告"),
     auth=[],
     parameters=[
         OpenApiParameter("region", str, description=_("12位区划代码")),
         OpenApiParameter("page", int),
     ],
-    responses={200: s.NoticeSerializer(many=True), **public_refusals(404)},
+    responses={200: s.page_of(s.NoticeSerializer), **public_refusals(404)},
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])

@@ -187,3 +187,18 @@ class VerificationSerializer(serializers.Serializer):
     problems = serializers.ListField(child=serializers.CharField())
     intact = serializers.BooleanField()
     verdict = serializers.CharField()
+
+
+def page_of(item: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    """A page of ``item``s, as the API's paginated lists answer."""
+    name = item.__name__.removesuffix("Serializer")
+    return type(
+        f"{name}PageSerializer",
+        (serializers.Serializer,),
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.CharField(allow_null=True),
+            "previous": serializers.CharField(allow_null=True),
+            "results": item(many=True),
+        },
+    )

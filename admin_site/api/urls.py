@@ -1,9 +1,10 @@
 """/api/v1/: the API, its OpenAPI schema and its documentation page."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import audit, cases, households, notices
+from .errors import not_found
 
 app_name = "api"
 urlpatterns = [
@@ -19,4 +20,6 @@ urlpatterns = [
     path("audit/verify/", audit.verify_view, name="audit_verify"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # Anything else under /api/v1/ is a 404 in the API's shape, not the site's HTML page.
+    re_path(r"", not_found, name="not_found"),
 ]
