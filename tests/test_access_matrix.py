@@ -466,12 +466,16 @@ def api_url_for(name, world, inside) -> list[str]:
     if name == "household":
         home = world.objects["household_household"][0 if inside else 1]
         return [reverse("api:household", args=[home.pk])]
+    if name == "not_found":  # anything else under /api/v1/
+        return ["/api/v1/nothing-here/"] if inside else []
     if name in ("queue", "households", "audit", "audit_verify", *API_PUBLIC):
         return [reverse(f"api:{name}")] if inside else []
     raise AssertionError(f"no expectation for the API URL {name!r}: add one")
 
 
 def api_expected(name: str, role: str, inside: bool) -> int:
+    if name == "not_found":
+        return 404
     if name in API_POST_ONLY:
         return 405
     if name.startswith("audit"):
@@ -506,4 +510,5 @@ def test_the_api_answers_strangers_only_with_its_public_parts(client, world):
         for name in api_urls_of():
             for url in api_url_for(name, world, True):
                 want = 200 if name in API_PUBLIC else 403 if user else 401
+                want = 404 if name == "not_found" else want
                 assert client.get(url).status_code == want, (user, url)

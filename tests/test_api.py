@@ -8,6 +8,8 @@ import re
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -182,3 +184,26 @@ def test_two_performs_of_the_same_step_at_once_let_one_through(
     statuses = sorted(r.status_code for r in race(press, 2))
     assert statuses == [200, 409]
     assert ToyCase.objects.get(pk=case.pk).audit_count == 3
+
+
+def test_a_page_of_cases_or_households_costs_the_same_queries_for_few_rows_or_many(
+    client, county, people
+):
+    key = token_for(people.cadre)
+    api(client, key, "get", reverse("api:queue"))  # the token's first use is written once
+
+    def queries(url):
+        cache.clear()
+        with CaptureQueriesContext(connection) as read:
+            assert api(client, key, "get", url).status_code == 200
+        return len(read)
+
+    counts = []
+    for rows in (2, 10):
+        while ToyCase.objects.count() < rows:
+            ToyCaseFactory(region=county.v11, creator=people.cadre)
+            family(county.v11, people.team)
+        counts.append(
+            (queries(reverse("api:cases", args=["toy"])), queries(reverse("api:households")))
+        )
+    assert counts[0] == counts[1]

@@ -212,7 +212,10 @@ def perform_view(request, workflow, pk):
         except ConflictError as exc:
             record_denial(case, action, request.user, exc)
             raise
-    data = action_inputs(case, action, body.validated_data["inputs"], request.FILES.dict())
+    # JSON carries the values under "inputs"; a multipart form (with files) as fields by name.
+    form_fields = request.data.dict() if hasattr(request.data, "dict") else {}
+    values = body.validated_data["inputs"] or form_fields
+    data = action_inputs(case, action, values, request.FILES.dict())
     entry = perform(case, action, request.user, comment=body.validated_data["comment"], data=data)
     return Response(
         {
