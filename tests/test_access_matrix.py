@@ -151,14 +151,14 @@ def expected(name: str, role: str, inside: bool) -> int:
         return 200 if inside or name != "inspector_object" else 404
     if name == "app_list":
         return 200
-    if name in ("inbox", "inbox_preferences"):
-        return 200  # everyone's own notifications and preferences (tests/test_notifications.py)
-    if name == "inbox_read":
-        return 405  # marking read is POST-only, on one's own notifications
     if name == "api_tokens":
         return 200  # everyone's own API tokens (tests/test_api.py)
     if name == "api_token_revoke":
         return 405  # revoking is POST-only, on one's own tokens
+    if name in ("inbox", "inbox_preferences"):
+        return 200  # everyone's own notifications and preferences (tests/test_notifications.py)
+    if name == "inbox_read":
+        return 405  # marking read is POST-only, on one's own notifications
     views = "changelist|add|change|history|delete|act|file|new_version"
     match = re.fullmatch(rf"(\w+?_\w+?)_({views})", name)
     if not match:
@@ -279,12 +279,11 @@ def url_for(name, world, inside):
         return reverse(
             name.join(["admin:", ""]), args=[ContentType.objects.get_for_model(case).pk, case.pk]
         )
+    if name == "api_token_revoke":
+        token = world.objects["api_apitoken"][0]
+        return reverse(f"admin:{name}", args=[token.pk]) if inside else None
     if name.startswith("campaign_"):
         return reverse(f"admin:{name}", args=[world.campaigns[0 if inside else 1].pk])
-    if name == "api_token_revoke":
-        return (
-            reverse(f"admin:{name}", args=[world.objects["api_apitoken"][0].pk]) if inside else None
-        )
     if name == "rectification_campaign_import_errors":
         return reverse(f"admin:{name}", args=["0" * 64]) if inside else None
     match = re.fullmatch(r"(\w+?_\w+?)_(change|history|delete|act|file|new_version)", name)
