@@ -30,27 +30,29 @@ from .timeline import action_label, timeline
 from .uploads import refused_uploads
 
 
-def action_inputs(case, action: str, request) -> dict:
+def action_inputs(case, action: str, values, files) -> dict:
     """The values entered with an action, as the action's data: text in normal form, an
-    objection's id only when it can be one, and files themselves for the engine to check. The
-    inputs are those of the action out of the case's current state."""
+    objection's id only when it can be one, and files themselves for the engine to check.
+    ``values`` are the typed values by name (a form's POST, or an API request's JSON, where a
+    checkbox is ``true``), ``files`` the uploads by name. The inputs are those of the action out
+    of the case's current state."""
     data = {}
     objection = typed_input.whole_number(
-        request.POST.get("objection", ""), *typed_input.column_range(Objection._meta.pk)
+        str(values.get("objection", "")), *typed_input.column_range(Objection._meta.pk)
     )
     if objection is not None:
         data["objection"] = objection
     transition = case.workflow.transition(action, case.state)
     for field in transition.inputs if transition else ():
         if field.kind == "checkbox":
-            data[field.name] = request.POST.get(field.name) == "on"
+            data[field.name] = values.get(field.name) in ("on", True)
         elif field.kind == "file":
             # The file itself: the engine checks and keeps it once it knows the step may happen.
-            upload = refused_uploads(request).get(field.name) or request.FILES.get(field.name)
-            if upload:
-                data[field.name] = upload
+            if files.get(field.name):
+                data[field.name] = files[field.name]
         else:
-            typed = request.POST.get(field.name, "")
+            typed = values.get(field.name, "")
+            typed = "" if typed is None or isinstance(typed, dict | list) else str(typed)
             data[field.name] = typed_input.prose(typed, multiline=field.kind == "textarea")
     return data
 
@@ -177,7 +179,9 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
         if request.method != "POST":
             raise PermissionDenied
         action = request.POST.get("action", "")
-        data = action_inputs(case, action, request)
+        # An upload dropped on arrival stands for itself, so the engine names the size limit.
+        uploads = {**request.FILES.dict(), **refused_uploads(request)}
+        data = action_inputs(case, action, request.POST, uploads)
         from_state = case.state
         try:
             perform(case, action, request.user, comment=request.POST.get("comment", ""), data=data)

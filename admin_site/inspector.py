@@ -141,29 +141,37 @@ def _labels(entry, models):
     )
 
 
-@_inspector
-def search_view(request):
-    form = AuditSearch(request.GET or {}, request)
-    entries = form.entries(request).select_related("actor", "region")
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+def labelled(entries):
+    """Each entry with what a person reads of it: its action, states, role and kind of trail."""
     models = workflow_models()
     kinds = _chain_labels()
-    rows = []
-    for entry in page.object_list:
+    for entry in entries:
         action, from_state, to_state = _labels(entry, models)
-        rows.append(
+        yield (
+            entry,
             {
-                "entry": entry,
                 "action": action,
                 "from_state": from_state,
                 "to_state": to_state,
                 "role": ROLE_LABELS.get(entry.actor_role, entry.actor_role),
                 "procedure": kinds.get(entry.workflow, entry.workflow),
-                "url": reverse(
-                    "admin:inspector_object", args=[entry.content_type_id, entry.object_id]
-                ),
-            }
+            },
         )
+
+
+@_inspector
+def search_view(request):
+    form = AuditSearch(request.GET or {}, request)
+    entries = form.entries(request).select_related("actor", "region")
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "entry": entry,
+            **labels,
+            "url": reverse("admin:inspector_object", args=[entry.content_type_id, entry.object_id]),
+        }
+        for entry, labels in labelled(page.object_list)
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -210,14 +218,39 @@ def object_view(request, content_type_id, object_id):
     return render(request, "admin/jingzhun/inspector_object.html", context)
 
 
-@_inspector
-def verify_view(request):
-    """Verify every chain under a region, streaming progress so a long run shows it is alive."""
-    code = typed_input.code(request.GET.get("region", ""))
+def verified_region(request, code: str):
+    """The region a verification covers, from its code (None for the reader's whole scope);
+    a region outside the reader's scope is a 404."""
+    code = typed_input.code(code)
     region = Region.objects.filter(code=code).first() if code else None
     if region is not None and not in_read_scope(request, region):
         raise Http404
-    prefixes = [region.prefix] if region else read_prefixes(request)
+    return region
+
+
+def verify_chains(request, region, findings, on_object):
+    """Verify every chain under ``region`` (the reader's scope when None): yields a line for
+    each problem found, and None after each part of the scope, a point to report progress at."""
+    for prefix in [region.prefix] if region else read_prefixes(request):
+        yield from findings.lines(
+            audit.verify(audit.chained_models().values(), prefix, on_object=on_object)
+        )
+        yield None
+
+
+def verdict(checked: int, findings) -> str:
+    if findings.problems:
+        return _("核验完成：%(count)d 件，%(problems)d 条链条有问题") % {
+            "count": checked,
+            "problems": findings.problems,
+        }
+    return _("核验完成：%(count)d 件，全部链条完好") % {"count": checked}
+
+
+@_inspector
+def verify_view(request):
+    """Verify every chain under a region, streaming progress so a long run shows it is alive."""
+    region = verified_region(request, request.GET.get("region", ""))
     title = _("链条核验：%(region)s") % {"region": region.name if region else _("全部辖区")}
 
     def stream():
@@ -230,21 +263,14 @@ def verify_view(request):
             nonlocal checked
             checked += 1
 
-        for prefix in prefixes:
-            problems = audit.verify(audit.chained_models().values(), prefix, on_object=tick)
-            for line in findings.lines(problems):
+        for line in verify_chains(request, region, findings, tick):
+            if line is None:
+                yield "<li>" + escape(_("已核验 %(count)d 件") % {"count": checked}) + "</li>"
+            else:
                 yield f"<li class='problem'>{escape(line)}</li>"
-            yield "<li>" + escape(_("已核验 %(count)d 件") % {"count": checked}) + "</li>"
         for line in findings.key_lines():
             yield f"<li class='problem'>{escape(line)}</li>"
-        problems = findings.problems
-        verdict = (
-            _("核验完成：%(count)d 件，%(problems)d 条链条有问题")
-            % {"count": checked, "problems": problems}
-            if problems
-            else _("核验完成：%(count)d 件，全部链条完好") % {"count": checked}
-        )
-        yield f"</ul><p id='verdict'>{escape(verdict)}</p></body></html>"
+        yield f"</ul><p id='verdict'>{escape(verdict(checked, findings))}</p></body></html>"
 
     return StreamingHttpResponse(stream(), content_type="text/html; charset=utf-8")
 

@@ -64,10 +64,12 @@ class QueueFilters(forms.Form):
         self.fields["region"].bind(request)
 
 
-def _filtered(request, model, form):
-    queryset = model._default_manager.awaiting(
-        request.user, request_jurisdiction(request)
-    ).select_related("region")
+def filtered(request, queryset, form):
+    """A procedure's cases narrowed by the queue's filters (state, region, dates, search), with
+    what their list shows read in the same query; the admin's queue and the API's case lists
+    filter alike. Filters that do not validate narrow nothing."""
+    model = queryset.model
+    queryset = queryset.select_related("region")
     model_admin = admin.site._registry.get(model)
     if model_admin and model_admin.list_select_related:
         queryset = queryset.select_related(*model_admin.list_select_related)
@@ -85,6 +87,12 @@ def _filtered(request, model, form):
     if data["q"] and model_admin:
         queryset, _duplicates = model_admin.get_search_results(request, queryset, data["q"])
     return queryset
+
+
+def awaiting(request, model, form):
+    """The user's queue of one procedure, filtered."""
+    held = model._default_manager.awaiting(request.user, request_jurisdiction(request))
+    return filtered(request, held, form)
 
 
 def _row(case, today):
@@ -147,7 +155,7 @@ def queue_view(request):
     form = QueueFilters(request.GET or None, workflow=workflow, request=request)
     if request.method == "POST":
         return _bulk(request, model, form)
-    queryset = _filtered(request, model, form).order_by("state_since", "pk")
+    queryset = awaiting(request, model, form).order_by("state_since", "pk")
     paginator = Paginator(queryset, PAGE_SIZE)
     if not any(request.GET.get(name) for name in form.fields):
         paginator.count = counts[chosen]  # unfiltered: the tab's count, not a second count
@@ -175,18 +183,27 @@ def _bulk(request, model, form):
     """One action with one comment on the selected cases, each checked and audited on its own;
     the result is shown after a redirect, so reloading it does not act again."""
     selected = request.POST.getlist("selected")
-    ids = bounded_ids(selected, model._meta.pk)  # a 25-digit id selects nothing, on any database
-    cases = list(_filtered(request, model, form).filter(pk__in=ids).order_by("state_since", "pk"))
     action = request.POST.get("action", "")
-    result = perform_bulk(cases, action, request.user, comment=request.POST.get("comment", ""))
+    result, missing = act_on_many(
+        request, model, form, selected, action, request.POST.get("comment", "")
+    )
     request.session[BULK_RESULT] = {
         "action": str(model.workflow.action_label(action)),
         "workflow": model.workflow.name,
         "done": [f"{case}：{case.state_label}" for case, _entry in result.done],
         "refused": [(str(case), [str(r) for r in reasons]) for case, reasons in result.refused],
-        "missing": len(set(selected)) - len(cases),
+        "missing": missing,
     }
     return redirect("admin:queue_bulk_result")
+
+
+def act_on_many(request, model, form, selected, action: str, comment: str):
+    """``action`` on the cases of ``selected`` (ids) that are in the user's filtered queue, each
+    through the engine; returns the engine's result and how many ids matched no such case."""
+    ids = bounded_ids(selected, model._meta.pk)  # a 25-digit id selects nothing, on any database
+    cases = list(awaiting(request, model, form).filter(pk__in=ids).order_by("state_since", "pk"))
+    result = perform_bulk(cases, action, request.user, comment=comment)
+    return result, len({str(s) for s in selected}) - len(cases)
 
 
 BULK_RESULT = "jingzhun_bulk_result"

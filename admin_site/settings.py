@@ -38,8 +38,49 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "workflows.rectification",
     "notifications",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "admin_site.api",
     "admin_site",
 ]
+
+# The REST API (/api/v1/, docs/api.md): tokens or the admin's session, the site's roles and
+# scopes, errors in one JSON shape, requests limited per person and per address.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "admin_site.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["admin_site.api.permissions.HoldsARole"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "admin_site.api.throttling.PersonRateThrottle",
+        "admin_site.api.throttling.AnonymousRateThrottle",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "admin_site.api.errors.handle",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+API_RATE_PER_PERSON = os.environ.get("JINGZHUN_API_RATE", "120/min")
+API_RATE_ANONYMOUS = os.environ.get("JINGZHUN_API_RATE_ANONYMOUS", "30/min")
+# The schema and its Swagger UI, served from the sidecar package's own files: nothing is loaded
+# from outside the server.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "精准扶贫审批系统 API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # Background work (long imports, notification sending) goes through Django's task framework,
 # backported by django-tasks; the database backend needs nothing beyond the site's own database.

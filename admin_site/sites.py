@@ -18,6 +18,7 @@ from roles.jurisdiction import jurisdiction_of
 from workflows.rectification import outputs as rectification_outputs
 
 from . import dashboard, inspector, ledgers, queue
+from .api import tokens as api_tokens
 from .request_scope import has_any_role, only_audits
 from .typed_fields import TypedInputAdmin
 
@@ -72,10 +73,10 @@ class JingzhunAdminSite(admin.AdminSite):
         """Every admin view, the site's own and each ModelAdmin's: someone who only audits may
         read, and any request of theirs that could write (a changelist action, a bulk form, a
         case's act URL, an add, change or delete form) is refused with a 403 before the view
-        runs, and recorded in the security log. Signing out and changing one's own password stay
-        open to them."""
+        runs, and recorded in the security log. Signing out, changing one's own password and
+        managing one's own API tokens stay open to them."""
         wrapped = super().admin_view(view, cacheable)
-        if view in (self.logout, self.password_change):
+        if view in (self.logout, self.password_change) or getattr(view, "own_account", False):
             return wrapped
 
         @functools.wraps(view)
@@ -103,6 +104,7 @@ class JingzhunAdminSite(admin.AdminSite):
             *ledgers.urls(wrap),
             *rectification_outputs.urls(wrap),
             *notification_views.urls(wrap),
+            *api_tokens.urls(wrap),
             *super().get_urls(),
         ]
 

@@ -9,7 +9,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
+from admin_site.api.models import ApiToken
+from admin_site.api.models import digest as api_digest
 from approvals import checkpoints, create_case, edits, perform, policy_versions
 from approvals.models import AuditEntry, Checkpoint, NoticePeriod, Objection, Policy, SecurityEvent
 from approvals.notices import file_objection, running_notice
@@ -697,3 +700,19 @@ class PreferenceFactory(factory.django.DjangoModelFactory):
     by_message = True
     message_address = "13900001234"
     immediate = True
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A token as ``ApiToken.issue`` keeps it: its key is ``key-<n>``, stored as its hash."""
+
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(UserFactory)
+    name = "手机"
+    prefix = factory.LazyAttribute(lambda t: t.key[:8])
+    key_hash = factory.LazyAttribute(lambda t: api_digest(t.key))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+
+    class Params:
+        key = factory.Sequence(lambda n: f"key-{n}")

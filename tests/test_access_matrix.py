@@ -17,8 +17,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from admin_site.api import urls as api_urls
 from approvals.models import WorkflowCase
-from approvals.procedures import procedures
+from approvals.procedures import procedures, workflow_models
 from roles.catalogue import READ_ONLY_ROLES
 from roles.models import Region
 from tests.factories import (
@@ -26,6 +27,7 @@ from tests.factories import (
     AccessFailureLogFactory,
     AccessLogFactory,
     AccountOwnerFactory,
+    ApiTokenFactory,
     CampaignFactory,
     EvidenceFactory,
     ExitCaseFactory,
@@ -73,6 +75,8 @@ SUPERUSER_ONLY = {"axes_accessattempt", "axes_accesslog", "axes_accessfailurelog
 # read by the roles held over the county; a village's or a township's roles do not see them.
 COUNTY_RECORDS = {"roles_unit", "rectification_campaign", "rectification_problem"}
 COUNTY_ROLES = CAMPAIGN_READERS
+# Records that belong to one person (their API tokens): nobody else's is confirmed to exist.
+OWN_RECORDS = {"api_apitoken"}
 # Models that belong to no region: one object, tested as the inside one.
 NO_JURISDICTION = POLICY_MODELS | SUPERUSER_ONLY
 
@@ -147,6 +151,10 @@ def expected(name: str, role: str, inside: bool) -> int:
         return 200 if inside or name != "inspector_object" else 404
     if name == "app_list":
         return 200
+    if name == "api_tokens":
+        return 200  # everyone's own API tokens (tests/test_api.py)
+    if name == "api_token_revoke":
+        return 405  # revoking is POST-only, on one's own tokens
     if name in ("inbox", "inbox_preferences"):
         return 200  # everyone's own notifications and preferences (tests/test_notifications.py)
     if name == "inbox_read":
@@ -162,6 +170,8 @@ def expected(name: str, role: str, inside: bool) -> int:
         return 403 if view in ("changelist", "add") else 404  # nobody's record is confirmed
     if view == "changelist":
         return 200
+    if model in OWN_RECORDS and view != "add":
+        return 404
     if view == "add":
         return 200 if role in CREATORS.get(model, set()) else 403
     if not inside and model not in POLICY_MODELS:
@@ -219,6 +229,10 @@ def world(county, people):
             RoleAssignmentFactory(role="work_team", region=county.other_village),
         ),
     }
+    objects["api_apitoken"] = (
+        ApiTokenFactory(user=people.cadre),
+        ApiTokenFactory(user=outside_cadre),
+    )
     outside_user = RoleAssignmentFactory(role="work_team", region=county.other_village).user
     objects["auth_user"] = (inside_user, outside_user)
     campaigns = (
@@ -266,6 +280,9 @@ def url_for(name, world, inside):
         return reverse(
             name.join(["admin:", ""]), args=[ContentType.objects.get_for_model(case).pk, case.pk]
         )
+    if name == "api_token_revoke":
+        token = world.objects["api_apitoken"][0]
+        return reverse(f"admin:{name}", args=[token.pk]) if inside else None
     if name.startswith("campaign_"):
         return reverse(f"admin:{name}", args=[world.campaigns[0 if inside else 1].pk])
     if name == "rectification_campaign_import_errors":
@@ -424,3 +441,76 @@ def test_every_form_offers_only_choices_where_the_actor_may_write(
     if role != "county_admin" and role not in READ_ONLY:
         assert {"household_household", "household_villagepopulation"} <= walked
         assert offered > 0
+
+
+# The API: every URL of /api/v1/ × every role × an object inside and one outside the
+# jurisdiction, with the same rules as the admin's pages (GET; what a POST may do is tested in
+# tests/test_api.py).
+API_PUBLIC = {"notices", "schema", "docs"}
+API_POST_ONLY = {"perform", "bulk"}
+
+
+def api_urls_of():
+    return sorted(pattern.name for pattern in api_urls.urlpatterns)
+
+
+def api_url_for(name, world, inside) -> list[str]:
+    """The URLs of ``name`` to test: one per procedure for those of a procedure."""
+    if name in ("case", "perform"):
+        return [
+            reverse(
+                f"api:{name}", args=[workflow, world.objects[key_of(model)][0 if inside else 1].pk]
+            )
+            for workflow, model in workflow_models().items()
+        ]
+    if name in ("cases", "bulk"):
+        return [reverse(f"api:{name}", args=[w]) for w in workflow_models()] if inside else []
+    if name == "household":
+        home = world.objects["household_household"][0 if inside else 1]
+        return [reverse("api:household", args=[home.pk])]
+    if name == "not_found":  # anything else under /api/v1/
+        return ["/api/v1/nothing-here/"] if inside else []
+    if name in ("queue", "households", "audit", "audit_verify", *API_PUBLIC):
+        return [reverse(f"api:{name}")] if inside else []
+    raise AssertionError(f"no expectation for the API URL {name!r}: add one")
+
+
+def api_expected(name: str, role: str, inside: bool) -> int:
+    if name == "not_found":
+        return 404
+    if name in API_POST_ONLY:
+        return 405
+    if name.startswith("audit"):
+        return 200 if role in INSPECTORS else 403
+    if name in ("case", "household"):
+        return 200 if inside else 404
+    return 200
+
+
+@pytest.mark.parametrize(("role", "where"), ROLES)
+def test_every_api_url_for_every_role(client, county, people, world, role, where):
+    client.force_login(RoleAssignmentFactory(role=role, region=getattr(county, where)).user)
+    failures, checked = [], 0
+    for name in api_urls_of():
+        for inside in (True, False):
+            for url in api_url_for(name, world, inside):
+                status = client.get(url).status_code
+                checked += 1
+                if status != api_expected(name, role, inside):
+                    failures.append(
+                        f"{role} {'inside' if inside else 'outside'} {url}: {status}, "
+                        f"expected {api_expected(name, role, inside)}"
+                    )
+    assert not failures, "\n".join(failures)
+    assert checked > 30
+
+
+def test_the_api_answers_strangers_only_with_its_public_parts(client, world):
+    for user in (None, UserFactory()):
+        if user:
+            client.force_login(user)
+        for name in api_urls_of():
+            for url in api_url_for(name, world, True):
+                want = 200 if name in API_PUBLIC else 403 if user else 401
+                want = 404 if name == "not_found" else want
+                assert client.get(url).status_code == want, (user, url)
