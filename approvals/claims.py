@@ -11,14 +11,13 @@ written under the case's row lock, so of two claims at once one wins and the oth
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from roles.jurisdiction import roles_held
 from roles.models import RoleAssignment, ancestor_codes
 from roles.names import name_of
 
-from . import audit, statements
+from . import audit, clock, statements
 from .engine import CHANGED_MEANWHILE, _acting_roles, claimed_reason, record_denial, workflow_of
 from .exceptions import ConflictError, PermissionDenied, Reason, TransitionNotAllowed
 from .locking import ensure_unchanged, lock_fresh
@@ -59,13 +58,8 @@ def people_who_may_handle(case):
 
 
 def holder_of(case) -> Claim | None:
-    """The claim in force on ``case`` (made in its current state), with its holder, or None."""
-    return (
-        Claim.objects.for_object(case)
-        .filter(state=case.state)
-        .select_related("holder", "assigned_by")
-        .first()
-    )
+    """The claim in force on ``case`` (made since it entered its state), with its holder."""
+    return Claim.objects.in_force_on(case).select_related("holder", "assigned_by").first()
 
 
 def claims_by_case(model, cases) -> dict[int, Claim]:
@@ -138,7 +132,7 @@ def _change(case, user, action, to):
 
 def _write(fresh, user, action, to, role):
     """The claim row and the chain's entry recording it, in the caller's transaction."""
-    now = timezone.now()
+    now = clock.now()
     entry = audit.prepare(
         fresh,
         action=action,

@@ -58,12 +58,7 @@ def claimed_reason(holder_id: int) -> Reason:
 
 def claim_holder_id(case) -> int | None:
     """Who holds ``case``'s claim in force (in its current state), or None."""
-    return (
-        Claim.objects.for_object(case)
-        .filter(state=case.state)
-        .values_list("holder_id", flat=True)
-        .first()
-    )
+    return Claim.objects.in_force_on(case).values_list("holder_id", flat=True).first()
 
 
 def ensure_not_claimed_by_another(holder_id, *people) -> None:

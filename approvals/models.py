@@ -584,10 +584,16 @@ class SecurityEvent(models.Model):
         return [str(Reason.from_record(record)) for record in self.reason_records]
 
 
+class ClaimQuerySet(AboutObjectQuerySet):
+    def in_force_on(self, case):
+        """The claim that holds ``case`` now: made in its state since it entered it."""
+        return self.for_object(case).filter(state=case.state, at__gte=case.state_since)
+
+
 class Claim(models.Model):
-    """Who handles a case at its current level (认领/指派): one holder per case, for the state it
-    was claimed in. A claim made in an earlier state holds nothing: the case has moved on to
-    another level, where it is free until someone there claims it."""
+    """Who handles a case at its current level (认领/指派): one holder per case, while the case
+    stays in the state it was claimed in. Once the case moves, the claim holds nothing (even if
+    the case comes back to that state later): it is free until someone claims it again."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
@@ -605,9 +611,9 @@ class Claim(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    at = models.DateTimeField(_("认领时间"), default=timezone.now)
+    at = models.DateTimeField(_("认领时间"), default=clock.now)
 
-    objects = AboutObjectQuerySet.as_manager()
+    objects = ClaimQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("认领")

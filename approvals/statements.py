@@ -36,20 +36,22 @@ def _holds(connection, role_count: int, codes: list[str]) -> str:
 
 
 def _stateful(model) -> bool:
-    return any(f.name == "state" for f in model._meta.concrete_fields)
+    return {"state", "state_since"} <= {f.name for f in model._meta.concrete_fields}
 
 
 def _claimed(model, connection) -> str:
     """The holder of the case's claim in force (``approvals.claims``), read with the lock: a
-    claim counts only in the state it was made in. Empty for a record with no state."""
+    claim counts only while the case stays in the state it was made in. Empty for a record with
+    no state."""
     if not _stateful(model):
         return ""
     q = functools.partial(_quote, connection)
     pk, state = model._meta.pk.column, model._meta.get_field("state").column
+    since = model._meta.get_field("state_since").column
     return (
         f", (SELECT k.{q('holder_id')} FROM {q(Claim._meta.db_table)} k"
         f" WHERE k.{q('content_type_id')} = %s AND k.{q('object_id')} = c.{q(pk)}"
-        f" AND k.{q('state')} = c.{q(state)})"
+        f" AND k.{q('state')} = c.{q(state)} AND k.{q('at')} >= c.{q(since)})"
     )
 
 

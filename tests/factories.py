@@ -9,9 +9,19 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
-from approvals import checkpoints, create_case, edits, perform, policy_versions
-from approvals.models import AuditEntry, Checkpoint, NoticePeriod, Objection, Policy, SecurityEvent
+from admin_site.models import QueueFilter
+from approvals import checkpoints, claims, create_case, edits, perform, policy_versions
+from approvals.models import (
+    AuditEntry,
+    Checkpoint,
+    Claim,
+    NoticePeriod,
+    Objection,
+    Policy,
+    SecurityEvent,
+)
 from approvals.notices import file_objection, running_notice
 from notifications.models import Delivery, Kind, Notification, Preference
 from roles.models import (
@@ -21,6 +31,7 @@ from roles.models import (
     RegionGroupObjectPermission,
     RegionUserObjectPermission,
     RoleAssignment,
+    Standin,
     Unit,
     UnitKind,
 )
@@ -645,3 +656,43 @@ class PreferenceFactory(factory.django.DjangoModelFactory):
     by_message = True
     message_address = "13900001234"
     immediate = True
+
+
+class ClaimFactory(factory.Factory):
+    """A toy case sent for review, claimed by a reviewer over its region (through
+    ``approvals.claims``, so the claim is on the case's chain)."""
+
+    class Meta:
+        model = Claim
+
+    case = factory.SubFactory(ToyCaseFactory)
+
+    @classmethod
+    def _create(cls, model_class, *, case):
+        cadre = RoleAssignmentFactory(role="village_committee", region=case.region).user
+        perform(case, "submit", cadre)
+        reviewer = RoleAssignmentFactory(role="township_reviewer", region=case.region).user
+        return claims.claim(case, reviewer)
+
+
+class StandinFactory(factory.django.DjangoModelFactory):
+    """Someone standing in for another person this week."""
+
+    class Meta:
+        model = Standin
+
+    person = factory.SubFactory(UserFactory)
+    standin = factory.SubFactory(UserFactory)
+    starts = factory.LazyFunction(timezone.localdate)
+    ends = factory.LazyAttribute(lambda s: s.starts + datetime.timedelta(days=6))
+
+
+class QueueFilterFactory(factory.django.DjangoModelFactory):
+    """A reviewer's saved filter: the toy procedure's cases waiting in review."""
+
+    class Meta:
+        model = QueueFilter
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"常用{n}")
+    query = "workflow=toy&state=review"
