@@ -149,9 +149,11 @@ def expected(name: str, role: str, inside: bool) -> int:
         return 200
     if name in ("inbox", "inbox_preferences"):
         return 200  # everyone's own notifications and preferences (tests/test_notifications.py)
+    if name == "standins":
+        return 200  # everyone's own stand-ins (tests/test_standin_pages.py)
     if name == "inbox_read":
         return 405  # marking read is POST-only, on one's own notifications
-    views = "changelist|add|change|history|delete|act|file|new_version"
+    views = "changelist|add|change|history|delete|act|claim|file|new_version"
     match = re.fullmatch(rf"(\w+?_\w+?)_({views})", name)
     if not match:
         raise AssertionError(f"no expectation for the admin URL {name!r}: add one")
@@ -168,8 +170,10 @@ def expected(name: str, role: str, inside: bool) -> int:
         return 404
     if model in COUNTY_RECORDS and role not in COUNTY_ROLES:
         return 404
-    if view == "act":
-        return 403  # actions are POST-only; what a POST may do is tested in test_admin_pages
+    if view in ("act", "claim"):
+        # Actions and claims are POST-only; what a POST may do is tested in test_admin_pages
+        # and test_claim_pages.
+        return 403
     if view == "new_version":  # 另存为新版本: county offices and approvers, for their region
         return 200 if role in POLICY_MAKERS else 403
     if view == "file":  # whoever reads the case downloads its files; a file it has not is a 404
@@ -269,7 +273,7 @@ def url_for(name, world, inside):
         return reverse(f"admin:{name}", args=[world.campaigns[0 if inside else 1].pk])
     if name == "rectification_campaign_import_errors":
         return reverse(f"admin:{name}", args=["0" * 64]) if inside else None
-    match = re.fullmatch(r"(\w+?_\w+?)_(change|history|delete|act|file|new_version)", name)
+    match = re.fullmatch(r"(\w+?_\w+?)_(change|history|delete|act|claim|file|new_version)", name)
     if match:
         model = match.group(1)
         if model not in world.objects:
