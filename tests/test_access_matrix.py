@@ -151,6 +151,8 @@ def expected(name: str, role: str, inside: bool) -> int:
         return 200  # everyone's own notifications and preferences (tests/test_notifications.py)
     if name == "standins":
         return 200  # everyone's own stand-ins (tests/test_standin_pages.py)
+    if name == "queue_filters":
+        return 405  # saving or deleting one's own filters is POST-only (tests/test_queue_views.py)
     if name == "inbox_read":
         return 405  # marking read is POST-only, on one's own notifications
     views = "changelist|add|change|history|delete|act|claim|file|new_version"
