@@ -34,6 +34,8 @@ class StandinForm(forms.Form):
         self.fields["standin"].queryset = standins.choosable_standins(person)
 
     def clean(self):
+        """Name the stand-in here, under its lock, so that every refusal (oneself, a chain, an
+        overlap) shows on the form like any other error and nothing is saved."""
         data = super().clean()
         if self.errors:
             return data

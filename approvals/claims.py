@@ -18,7 +18,14 @@ from roles.models import RoleAssignment, ancestor_codes
 from roles.names import name_of
 
 from . import audit, clock, statements
-from .engine import CHANGED_MEANWHILE, _acting_roles, claimed_reason, record_denial, workflow_of
+from .engine import (
+    CHANGED_MEANWHILE,
+    _acting_roles,
+    claim_holder_id,
+    claimed_reason,
+    record_denial,
+    workflow_of,
+)
 from .exceptions import ConflictError, PermissionDenied, Reason, TransitionNotAllowed
 from .locking import ensure_unchanged, lock_fresh
 from .models import Claim, content_type_of
@@ -120,7 +127,10 @@ def _change(case, user, action, to):
         with transaction.atomic():
             fresh, held = lock_fresh(case, user, roles)
             ensure_unchanged(case, fresh)
-            role = _check(fresh, user, action, to, roles, fresh.claimed_by_id, held)
+            # Read again now that the lock is held: the locked read's own look-up of the claim
+            # saw the table as it was before waiting for the lock, not the claim just committed.
+            holder_id = claim_holder_id(fresh)
+            role = _check(fresh, user, action, to, roles, holder_id, held)
             result = _write(fresh, user, action, to, role)
     except (TransitionNotAllowed, PermissionDenied, ConflictError) as exc:
         record_denial(case, action, user, exc)
