@@ -15,16 +15,17 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from approvals import available_actions, open_case, perform, typed_input
+from approvals import open_case, perform, typed_input
 from approvals.decisions import may_open, may_read
 from approvals.diffs import parent_link
 from approvals.exceptions import Refusal
 from approvals.models import Objection
 from approvals.notices import objections_of, running_notice
+from roles.names import name_of
 
-from . import approval_form, files
+from . import approval_form, claiming, files
 from .audited import AuditedEdits, edit_refusals
-from .request_scope import is_read_only, request_jurisdiction, write_roles
+from .request_scope import is_read_only, read_jurisdiction, request_jurisdiction, write_roles
 from .scoped_admin import ScopedAdmin
 from .timeline import action_label, timeline
 from .uploads import refused_uploads
@@ -93,7 +94,7 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
         return bool(may_open(self.model, request.user, jurisdiction=request_jurisdiction(request)))
 
     def has_view_permission(self, request, obj=None):
-        jurisdiction = request_jurisdiction(request)
+        jurisdiction = read_jurisdiction(request)
         return bool(may_read(obj or self.model, request.user, jurisdiction=jurisdiction))
 
     def has_change_permission(self, request, obj=None):
@@ -121,6 +122,11 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
         return [
             path("<path:object_id>/act/", act, name=name),
             path(
+                "<path:object_id>/claim/",
+                self.admin_site.admin_view(self.claim_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_claim",
+            ),
+            path(
                 "<path:object_id>/file/<str:sha256>/",
                 download,
                 name=f"{self.opts.app_label}_{self.opts.model_name}_file",
@@ -136,14 +142,20 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         case = self.get_object(request, object_id)
         notice = running_notice(case)
+        # Someone who only reads is offered no actions (the engine refuses them all).
+        actions, on_behalf_of = [], None
+        if not is_read_only(request):
+            actions, on_behalf_of = claiming.actions_for(request, case)
         context = {
             "case": case,
             "flow": [
                 {"name": s.name, "label": s.label, "current": s.name == case.state}
                 for s in case.workflow.states.values()
             ],
-            # Someone who only reads is offered no actions (the engine refuses them all).
-            "actions": [] if is_read_only(request) else available_actions(case, request.user),
+            "actions": actions,
+            "on_behalf_of": on_behalf_of,
+            "on_behalf_of_name": name_of(on_behalf_of),
+            "claim": {} if is_read_only(request) else claiming.claim_box(request, case, self.opts),
             "notice": notice,
             "notice_left": notice and notice.remaining(timezone.now()),
             "objections": objections_of(case, request.user),
@@ -173,6 +185,11 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
         response["Content-Disposition"] = content_disposition_header(False, name)
         return response
 
+    def claim_view(self, request, object_id):
+        """认领, 放回 or 指派 the case through ``approvals.claims``."""
+        case = self.get_object(request, object_id)  # outside the jurisdiction: 404 first
+        return claiming.claim_view(request, case, self.opts)
+
     def act_view(self, request, object_id):
         """Take one action on the case through the engine and come back to its page."""
         case = self.get_object(request, object_id)  # outside the jurisdiction: 404 first
@@ -183,18 +200,23 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
         uploads = {**request.FILES.dict(), **refused_uploads(request)}
         data = action_inputs(case, action, request.POST, uploads)
         from_state = case.state
+        absent = claiming.absent_person(request)
+        comment = request.POST.get("comment", "")
         try:
-            perform(case, action, request.user, comment=request.POST.get("comment", ""), data=data)
+            perform(case, action, request.user, comment=comment, data=data, on_behalf_of=absent)
         except Refusal as exc:
             for reason in exc.reasons:
                 messages.error(request, reason)
         else:
-            messages.success(
-                request,
-                _("已办理“%(action)s”，当前状态：%(state)s")
-                % {
-                    "action": action_label(case.workflow, action, from_state),
-                    "state": case.state_label,
-                },
-            )
+            done = {
+                "action": action_label(case.workflow, action, from_state),
+                "state": case.state_label,
+                "person": name_of(absent),
+            }
+            if absent is None:
+                messages.success(request, _("已办理“%(action)s”，当前状态：%(state)s") % done)
+            else:
+                messages.success(
+                    request, _("已代%(person)s办理“%(action)s”，当前状态：%(state)s") % done
+                )
         return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", case.pk)

@@ -1,7 +1,9 @@
 """我的待办: everything awaiting an action the user may take, in their jurisdiction, oldest first,
 one procedure at a time, each page grouped by state, with one action on many cases at once. Work
 that is not a procedure's cases (a rectification campaign's tasks) joins the same queue as a tab
-of its own (``add_tab``).
+of its own (``add_tab``). Next to it, with the same filters, 已办 (cases the person acted on) and
+我发起的 (cases they opened); any list sorts by column, its search box searches every procedure
+(each tab counts what it finds), and filters can be saved (``saved_filters``).
 
 The list is ordered by the time each case entered its state (then id), the order of the
 procedures' ``(region, state, state_since)`` index, so the database reads each region's waiting
@@ -14,18 +16,20 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import admin
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from approvals import perform_bulk
-from approvals.procedures import workflow_models
-from approvals.spec import ActionKind
+from approvals import perform_bulk, typed_input
+from approvals.models import AuditEntry
+from approvals.procedures import procedure_for, workflow_models
+from approvals.spec import ASSIGN, CLAIM, CREATE, RELEASE, ActionKind
 
+from . import queue_rows, saved_filters
 from .filters import RegionFilterField
-from .request_scope import request_jurisdiction, write_roles
+from .request_scope import readable, request_jurisdiction, write_roles
 from .typed_fields import LineField, bounded_ids
 
 PAGE_SIZE = 50
@@ -64,9 +68,63 @@ class QueueFilters(forms.Form):
         self.fields["region"].bind(request)
 
 
+# The lists next to 我的待办, with the same filters: cases the person acted on, and cases they
+# opened, wherever those cases are now (within what they may read).
+TODO, DONE, OPENED = "todo", "done", "opened"
+VIEWS = {
+    TODO: gettext_lazy("我的待办"),
+    DONE: gettext_lazy("已办"),
+    OPENED: gettext_lazy("我发起的"),
+}
+# Not acting on a case: opening it is 我发起的; claiming only says who handles it.
+NOT_ACTING = (CREATE, CLAIM, ASSIGN, RELEASE)
+
+# The columns a list sorts by (a leading "-" reverses), each ending in the case's id so that
+# pages never overlap; waiting longest first unless asked otherwise.
+SORTS = {
+    "since": ("state_since", "pk"),
+    "region": ("region__code", "state_since", "pk"),
+    "funds": (),  # the procedure's funds field, when it has one
+}
+DEFAULT_SORT = "since"
+
+
+def view_of(request) -> str:
+    view = request.GET.get("view", TODO)
+    return view if view in VIEWS else TODO
+
+
+def _cases(request, model, view):
+    """The cases of ``model`` in the list ``view``, before filters."""
+    user = request.user
+    if view == TODO:
+        return model._default_manager.awaiting(user, request_jurisdiction(request))
+    entries = AuditEntry.objects.for_model(model)
+    if view == OPENED:
+        entries = entries.filter(action=CREATE, actor=user)
+    else:
+        entries = entries.filter(Q(actor=user) | Q(on_behalf_of=user)).exclude(
+            action__in=NOT_ACTING
+        )
+    return readable(model._default_manager.filter(pk__in=entries.values("object_id")), request)
+
+
+def _searched(request, model, queryset, text):
+    model_admin = admin.site._registry.get(model)
+    if not text or model_admin is None:
+        return queryset
+    queryset, _duplicates = model_admin.get_search_results(request, queryset, text)
+    return queryset
+
+
+def search_text(request) -> str:
+    """What was typed in the search box, in normal form: it searches every procedure's tab."""
+    return typed_input.prose(request.GET.get("q", ""))[:100]
+
+
 def filtered(request, queryset, form):
     """A procedure's cases narrowed by the queue's filters (state, region, dates, search), with
-    what their list shows read in the same query; the admin's queue and the API's case lists
+    what their list shows read in the same query; the admin's lists and the API's case lists
     filter alike. Filters that do not validate narrow nothing."""
     model = queryset.model
     queryset = queryset.select_related("region")
@@ -84,29 +142,36 @@ def filtered(request, queryset, form):
         queryset = queryset.filter(state_since__date__gte=data["since"])
     if data["until"]:
         queryset = queryset.filter(state_since__date__lte=data["until"])
-    if data["q"] and model_admin:
-        queryset, _duplicates = model_admin.get_search_results(request, queryset, data["q"])
-    return queryset
+    return _searched(request, model, queryset, data["q"])
 
 
-def awaiting(request, model, form):
-    """The user's queue of one procedure, filtered."""
-    held = model._default_manager.awaiting(request.user, request_jurisdiction(request))
-    return filtered(request, held, form)
+def awaiting(request, model, form, view=TODO):
+    """The user's list ``view`` (我的待办 by default) of one procedure, filtered."""
+    return filtered(request, _cases(request, model, view), form)
 
 
-def _row(case, today):
-    waited = today - timezone.localdate(case.state_since)
-    due = case.due_date
-    return {
-        "case": case,
-        "waited_days": waited.days,
-        "due": due,
-        "overdue": bool(due and due < today),
-        "url": reverse(
-            f"admin:{case._meta.app_label}_{case._meta.model_name}_change", args=[case.pk]
-        ),
-    }
+def sort_of(request, model) -> tuple[str, tuple[str, ...]]:
+    """The sort asked for (a key of ``SORTS``, "-" for descending) and its ordering."""
+    asked = request.GET.get("sort", DEFAULT_SORT)
+    key = asked.removeprefix("-")
+    funds = procedure_for(model).funds
+    if key not in SORTS or (key == "funds" and not funds):
+        asked, key = DEFAULT_SORT, DEFAULT_SORT
+    columns = (funds, "state_since", "pk") if key == "funds" else SORTS[key]
+    if asked.startswith("-"):
+        columns = tuple(f"-{c}" for c in columns)
+    return asked, columns
+
+
+def sort_links(request, asked: str) -> dict[str, str]:
+    """For each sortable column, the query that sorts by it (reversed if it is the sort now)."""
+    links = {}
+    for key in SORTS:
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["sort"] = f"-{key}" if asked == key else key
+        links[key] = query.urlencode()
+    return links
 
 
 # What may be taken on many cases at once: steps and sign-offs. Objections are resolved one by
@@ -126,25 +191,37 @@ def _bulk_actions(workflow, request):
     )
 
 
-def queue_view(request):
-    models = workflow_models()
-    held = request_jurisdiction(request)
-    counts = {
-        name: model._default_manager.awaiting(request.user, held).count()
+def _tab_counts(request, models, view) -> dict[str, int]:
+    """Each procedure's count in ``view``, narrowed by the search box when something is typed:
+    one query a procedure, so a search shows at once where it finds cases."""
+    text = search_text(request)
+    return {
+        name: _searched(request, model, _cases(request, model, view), text).count()
         for name, model in models.items()
     }
-    counts.update({name: tab.count(request) for name, tab in OTHER_TABS.items()})
+
+
+def queue_view(request):
+    models = workflow_models()
+    view = view_of(request)
+    counts = _tab_counts(request, models, view)
+    if view == TODO:
+        counts.update({name: tab.count(request) for name, tab in OTHER_TABS.items()})
     chosen = request.GET.get("workflow") or next((n for n, c in counts.items() if c), None)
     chosen = chosen if chosen in counts else next(iter(models), None)
     labels = {
         **{name: model.workflow.label for name, model in models.items()},
-        **{name: tab.label for name, tab in OTHER_TABS.items()},
+        **{name: tab.label for name, tab in OTHER_TABS.items() if name in counts},
     }
     context = {
         **admin.site.each_context(request),
-        "title": _("我的待办"),
+        "title": VIEWS[view],
+        "view": view,
+        "views": list(VIEWS.items()),
         "tabs": [(name, label, counts[name]) for name, label in labels.items()],
         "chosen": chosen,
+        "search": search_text(request),
+        "saved_filters": saved_filters.saved_of(request.user),
     }
     if chosen in OTHER_TABS:
         return OTHER_TABS[chosen].render(request, context)
@@ -155,25 +232,30 @@ def queue_view(request):
     form = QueueFilters(request.GET or None, workflow=workflow, request=request)
     if request.method == "POST":
         return _bulk(request, model, form)
-    queryset = awaiting(request, model, form).order_by("state_since", "pk")
+    asked, ordering = sort_of(request, model)
+    queryset = awaiting(request, model, form, view).order_by(*ordering)
     paginator = Paginator(queryset, PAGE_SIZE)
     if not any(request.GET.get(name) for name in form.fields):
         paginator.count = counts[chosen]  # unfiltered: the tab's count, not a second count
     page = paginator.get_page(request.GET.get("page"))
-    today = timezone.localdate()
+    query = request.GET.copy()
+    query.pop("page", None)
     context.update(
-        form=form, page=page, groups=_by_state(workflow, page.object_list, today),
-        actions=_bulk_actions(workflow, request), query=request.GET.urlencode(),
+        form=form, page=page, groups=_by_state(workflow, queue_rows.rows(model, page.object_list)),
+        actions=_bulk_actions(workflow, request) if view == TODO else [],
+        query=request.GET.urlencode(), page_query=query.urlencode(), sort=asked,
+        sort_links=sort_links(request, asked), has_funds=bool(procedure_for(model).funds),
+        saved_query=saved_filters.kept_query(request.GET.urlencode()),
     )  # fmt: skip
     return render(request, "admin/jingzhun/queue.html", context)
 
 
-def _by_state(workflow, cases, today) -> list[tuple[str, list[dict]]]:
-    """The page's rows under their states, in the procedure's order of states, oldest first in
-    each."""
+def _by_state(workflow, rows) -> list[tuple[str, list[dict]]]:
+    """The page's rows under their states, in the procedure's order of states, in the page's
+    order within each."""
     groups: dict[str, list[dict]] = {}
-    for case in cases:
-        groups.setdefault(case.state, []).append(_row(case, today))
+    for row in rows:
+        groups.setdefault(row["case"].state, []).append(row)
     return [
         (workflow.state_label(state), groups[state]) for state in workflow.states if state in groups
     ]
@@ -226,4 +308,5 @@ def urls(wrap):
     return [
         path("queue/", wrap(queue_view), name="queue"),
         path("queue/result/", wrap(bulk_result_view), name="queue_bulk_result"),
+        *saved_filters.urls(wrap),
     ]

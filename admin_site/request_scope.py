@@ -16,6 +16,7 @@ from django.http import Http404
 from roles.catalogue import READ_ONLY_ROLES, Role
 from roles.jurisdiction import jurisdiction_of, outermost, region_filter
 from roles.models import Level, Region
+from roles.standins import absent_people
 
 
 def request_jurisdiction(request) -> dict[str, list[str]]:
@@ -28,11 +29,24 @@ def request_jurisdiction(request) -> dict[str, list[str]]:
 # --- read scope ------------------------------------------------------------------------------
 
 
+def read_jurisdiction(request) -> dict[str, list[str]]:
+    """What the user may read: their own roles, and today those of each absent person they
+    stand in for (``roles.standins``), so a stand-in opens the cases they act on. Writing stays
+    with the user's own roles; a stand-in's steps go through ``perform(on_behalf_of=…)``."""
+    if not hasattr(request, "_jingzhun_read_jurisdiction"):
+        merged = {role: list(ps) for role, ps in request_jurisdiction(request).items()}
+        for person in absent_people(request.user):
+            for role, prefixes in jurisdiction_of(person).items():
+                merged[role] = outermost([*merged.get(role, []), *prefixes])
+        request._jingzhun_read_jurisdiction = merged
+    return request._jingzhun_read_jurisdiction
+
+
 def read_prefixes(request) -> list[str]:
     """Code prefixes of every region the user may look at ("" for a superuser: everywhere)."""
     if request.user.is_superuser:
         return [""]
-    return outermost(p for ps in request_jurisdiction(request).values() for p in ps)
+    return outermost(p for ps in read_jurisdiction(request).values() for p in ps)
 
 
 def read_filter(request, field: str = "region"):

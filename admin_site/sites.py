@@ -17,7 +17,7 @@ from notifications import views as notification_views
 from roles.jurisdiction import jurisdiction_of
 from workflows.rectification import outputs as rectification_outputs
 
-from . import dashboard, inspector, ledgers, queue
+from . import dashboard, inspector, ledgers, queue, standin_pages
 from .api import tokens as api_tokens
 from .request_scope import has_any_role, only_audits
 from .typed_fields import TypedInputAdmin
@@ -105,6 +105,7 @@ class JingzhunAdminSite(admin.AdminSite):
             *rectification_outputs.urls(wrap),
             *notification_views.urls(wrap),
             *api_tokens.urls(wrap),
+            *standin_pages.urls(wrap),
             *super().get_urls(),
         ]
 

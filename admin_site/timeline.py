@@ -18,6 +18,7 @@ from approvals.diffs import ADDED, CHANGED, DELETED
 from approvals.models import AuditEntry, WorkflowCase
 from approvals.spec import ENGINE_ACTION_LABELS, PUBLIC_ROLE, PUBLIC_ROLE_LABEL
 from roles.catalogue import Role
+from roles.names import name_of
 
 from . import files
 
@@ -129,12 +130,13 @@ def timeline(record):
         return workflow.state_label(name) if workflow and name else ""
 
     rows = []
-    for entry in AuditEntry.objects.for_object(record).select_related("actor"):
+    for entry in AuditEntry.objects.for_object(record).select_related("actor", "on_behalf_of"):
         rows.append(
             {
                 "entry": entry,
                 "action": action_label(workflow, entry.action, entry.from_state),
                 "role": ROLE_LABELS.get(entry.actor_role, entry.actor_role),
+                "on_behalf_of": name_of(entry.on_behalf_of),
                 "from_state": state(entry.from_state),
                 "to_state": state(entry.to_state),
                 "files": [files.describe(record, f) for f in evidence.files_in(entry.data)]

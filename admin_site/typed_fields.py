@@ -48,6 +48,12 @@ class CodeField(NormalForm, forms.CharField):
     normal_form = staticmethod(typed_input.code)
 
 
+class DayField(NormalForm, forms.DateField):
+    """A date typed as digits (of any width) and separators: ２０２６-１２-０３ is 2026-12-03."""
+
+    normal_form = staticmethod(typed_input.code)
+
+
 @functools.cache
 def normal_form_class(field_class, multiline: bool):
     """``field_class`` (a CharField or a subclass) putting its value in normal form."""

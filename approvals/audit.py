@@ -33,26 +33,25 @@ def chain_label(model) -> str:
 
 
 def canonical(entry: AuditEntry, content_type_label: str, region_code: str) -> str:
-    """The fields an entry's hash covers, as one stable JSON text."""
-    return json.dumps(
-        {
-            "object": [content_type_label, str(entry.object_id)],
-            "seq": entry.seq,
-            "workflow": entry.workflow,
-            "action": entry.action,
-            "from_state": entry.from_state,
-            "to_state": entry.to_state,
-            "actor": entry.actor_id,
-            "actor_role": entry.actor_role,
-            "region": region_code,
-            "comment": entry.comment,
-            "data": entry.data,
-            "created_at": entry.created_at.astimezone(datetime.UTC).isoformat(),
-        },
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-    )
+    """The fields an entry's hash covers, as one stable JSON text. ``on_behalf_of`` is covered
+    when set and left out when not, so every entry written before stand-ins keeps its hash."""
+    fields = {
+        "object": [content_type_label, str(entry.object_id)],
+        "seq": entry.seq,
+        "workflow": entry.workflow,
+        "action": entry.action,
+        "from_state": entry.from_state,
+        "to_state": entry.to_state,
+        "actor": entry.actor_id,
+        "actor_role": entry.actor_role,
+        "region": region_code,
+        "comment": entry.comment,
+        "data": entry.data,
+        "created_at": entry.created_at.astimezone(datetime.UTC).isoformat(),
+    }
+    if entry.on_behalf_of_id is not None:
+        fields["on_behalf_of"] = entry.on_behalf_of_id
+    return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def region_code(region) -> str:
@@ -83,9 +82,20 @@ def _normalise(data) -> dict:
 
 
 def prepare(
-    case, *, action, from_state, to_state, actor, actor_role, comment="", data=None, now=None
+    case,
+    *,
+    action,
+    from_state,
+    to_state,
+    actor,
+    actor_role,
+    comment="",
+    data=None,
+    now=None,
+    on_behalf_of=None,
 ):
-    """The next entry of ``case``'s chain, unsaved, with the head on the case moved to it.
+    """The next entry of ``case``'s chain, unsaved, with the head on the case moved to it;
+    ``on_behalf_of`` is the absent person a stand-in acts for.
 
     The caller saves the entry and the case's ``HEAD_FIELDS`` in the same transaction.
     """
@@ -100,6 +110,7 @@ def prepare(
         to_state=to_state,
         actor=actor,
         actor_role=actor_role,
+        on_behalf_of=on_behalf_of,
         region=case.region,
         comment=comment,
         data=_normalise(data),
@@ -304,6 +315,7 @@ class _Sorted:
 STREAMED_FIELDS = (
     "pk", "object_id", "seq", "workflow", "action", "from_state", "to_state", "actor_id",
     "actor_role", "comment", "data", "created_at", "prev_hash", "hash", "key_id", "region_code",
+    "on_behalf_of_id",
 )  # fmt: skip
 STREAM_CHUNK = 5000
 

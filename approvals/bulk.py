@@ -37,6 +37,7 @@ from .engine import (
     _reasons,
     _sync_caller_copy,
     denial_event,
+    ensure_not_claimed_by_another,
     perform,
     workflow_of,
 )
@@ -202,6 +203,7 @@ def _check(case, locked, workflow, action, user, comment, data, now) -> _Step:
     transition = workflow.transition(action, fresh.state)
     held = _authorise(case, transition, held, workflow, action)
     ensure_unchanged(case, fresh)
+    ensure_not_claimed_by_another(fresh.claimed_by_id, user)
     if transition is None:
         raise _not_available(workflow, action, fresh.state)
     step_data = dict(data or {})

@@ -13,6 +13,7 @@ import heapq
 import operator
 from collections.abc import Iterator
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 from django_fsm import InvalidResultState
@@ -20,13 +21,15 @@ from django_fsm import TransitionNotAllowed as MachineRefused
 
 from roles.catalogue import READ_ONLY_ROLES
 from roles.jurisdiction import jurisdiction_of, roles_held
+from roles.names import name_of
+from roles.standins import stands_in
 
 from . import audit, clock, evidence, listeners, notices, statements, transitions, typed_input
 from .binding import POLICY_KEY
 from .decisions import may_open, role_labels
 from .exceptions import ConflictError, PermissionDenied, Reason, Refusal, TransitionNotAllowed
 from .locking import ensure_unchanged, lock_fresh
-from .models import AuditEntry, SecurityEvent, WorkflowCase
+from .models import AuditEntry, Claim, SecurityEvent, WorkflowCase
 from .procedures import model_for, workflow_models
 from .spec import (
     CLOSE_NOTICE,
@@ -41,6 +44,46 @@ from .spec import (
 from .system import is_system_user
 
 CHANGED_MEANWHILE = Reason("changed_meanwhile", gettext_lazy("该记录已被他人处理，请刷新后重试"))
+
+
+def claimed_reason(holder_id: int) -> Reason:
+    """Why someone may not act on a case another person has claimed (``approvals.claims``)."""
+    holder = get_user_model().objects.filter(pk=holder_id).first()
+    return Reason(
+        "claimed_by_other",
+        gettext_lazy("该事项已由%(holder)s认领办理，请其放回或由本级负责人改派后再办理"),
+        holder=name_of(holder),
+    )
+
+
+def claim_holder_id(case) -> int | None:
+    """Who holds ``case``'s claim in force (in its current state), or None."""
+    return Claim.objects.in_force_on(case).values_list("holder_id", flat=True).first()
+
+
+def ensure_not_claimed_by_another(holder_id, *people) -> None:
+    """Refuse a step on a case claimed by someone other than ``people`` (the actor, and the
+    absent person a stand-in acts for)."""
+    if holder_id is not None and holder_id not in {getattr(p, "pk", None) for p in people}:
+        raise TransitionNotAllowed([claimed_reason(holder_id)])
+
+
+def acting_principal(user, on_behalf_of):
+    """Whose roles a step is taken under: the actor's, or those of the absent person the actor
+    stands in for today (``roles.standins``); refused when the actor does not stand in."""
+    if on_behalf_of is None or on_behalf_of == user:
+        return user
+    if not stands_in(user, on_behalf_of):
+        raise PermissionDenied(
+            [
+                Reason(
+                    "not_standing_in",
+                    gettext_lazy("您今天不是%(person)s的代办人，不能代其办理"),
+                    person=name_of(on_behalf_of),
+                )
+            ]
+        )
+    return on_behalf_of
 
 
 @dataclasses.dataclass(frozen=True)
@@ -256,8 +299,13 @@ def _move(case, workflow: Workflow, transition: Transition) -> None:
         raise _not_available(workflow, transition.name, case.state) from exc
 
 
-def perform(obj, action: str, user, comment: str = "", data: dict | None = None) -> AuditEntry:
+def perform(
+    obj, action: str, user, comment: str = "", data: dict | None = None, *, on_behalf_of=None
+) -> AuditEntry:
     """Take ``action`` on ``obj`` as ``user``; return the audit entry that records it.
+
+    With ``on_behalf_of``, ``user`` acts as the stand-in of that absent person, under their roles
+    and regions, and the entry records both. A case claimed by someone else is refused.
 
     Raises ``PermissionDenied``, ``TransitionNotAllowed`` (with ``.reasons``) or ``ConflictError``;
     when it raises, nothing has changed except a new row in the security log. An action name that
@@ -268,10 +316,12 @@ def perform(obj, action: str, user, comment: str = "", data: dict | None = None)
     data = dict(data or {})
     kept: list[str] = []  # files stored by this step, deleted if it does not happen
     try:
-        candidates, by_timer = _candidate_roles(workflow, action, user)
+        principal = acting_principal(user, on_behalf_of)
+        acting_for = principal if principal != user else None
+        candidates, by_timer = _candidate_roles(workflow, action, principal)
         with transaction.atomic():
             entry, fresh, saved = _perform_locked(
-                obj, workflow, action, user, candidates, by_timer, comment, data, kept
+                obj, workflow, action, (user, acting_for), candidates, by_timer, comment, data, kept
             )
     except BaseException as exc:
         evidence.discard(kept)
@@ -282,15 +332,19 @@ def perform(obj, action: str, user, comment: str = "", data: dict | None = None)
     return entry
 
 
-def _perform_locked(obj, workflow, action, user, candidates, by_timer, comment, data, kept):
-    """Lock, check, move, audit: the body of ``perform``, inside its transaction. Files entered
-    with the action are looked at only once the actor may take it, and stored (their paths added
-    to ``kept``) only once every check has passed."""
+def _perform_locked(obj, workflow, action, people, candidates, by_timer, comment, data, kept):
+    """Lock, check, move, audit: the body of ``perform``, inside its transaction. ``people`` is
+    the actor and the absent person they act for (or None). Files entered with the action are
+    looked at only once the actor may take it, and stored (their paths added to ``kept``) only
+    once every check has passed."""
+    user, acting_for = people
     now = clock.now()
-    fresh, held = lock_fresh(obj, user, candidates)
+    fresh, held = lock_fresh(obj, acting_for or user, candidates)
     transition = workflow.transition(action, fresh.state)
     held = _authorise(obj, transition, [SYSTEM_ROLE] if by_timer else held, workflow, action)
     ensure_unchanged(obj, fresh)
+    if not by_timer:
+        ensure_not_claimed_by_another(fresh.claimed_by_id, user, acting_for)
     if transition is None:
         raise _not_available(workflow, action, fresh.state)
     role, waiting = held[0], []
@@ -325,6 +379,7 @@ def _perform_locked(obj, workflow, action, user, candidates, by_timer, comment, 
         comment=comment,
         data=data,
         now=now,
+        on_behalf_of=acting_for,
     )
     # The state-conditioned UPDATE: it cannot overwrite a state it did not read.
     if not statements.move_and_record(fresh, from_state, changed, entry):
@@ -363,12 +418,16 @@ def open_case(case, user, comment: str = "", data: dict | None = None):
     return case
 
 
-def available_actions(obj, user) -> list[Action]:
-    """Every action out of the object's current state, each allowed or not with its reasons."""
+def available_actions(obj, user, *, on_behalf_of=None) -> list[Action]:
+    """Every action out of the object's current state, each allowed or not with its reasons;
+    with ``on_behalf_of``, as ``user`` would find them acting as that person's stand-in."""
     workflow = workflow_of(obj)
     transitions = workflow.transitions_from(obj.state)
     wanted = dict.fromkeys(r for t in transitions for r in _acting_roles(t))
-    held = set(roles_held(user, obj.region, wanted))
+    principal = on_behalf_of if on_behalf_of and stands_in(user, on_behalf_of) else user
+    held = set(roles_held(principal, obj.region, wanted))
+    holder = claim_holder_id(obj) if held else None
+    claimed = holder is not None and holder not in {user.pk, principal.pk}
     now = clock.now()
     result = []
     for t in transitions:
@@ -381,7 +440,7 @@ def available_actions(obj, user) -> list[Action]:
         elif not mine:
             reasons = [_permission_reason(obj, t)]
         else:
-            reasons = []
+            reasons = [claimed_reason(holder)] if claimed else []
             if t.signoff:
                 try:
                     _signoff_role(obj, t, user, mine)

@@ -470,6 +470,16 @@ class AuditEntry(AppendOnly):
     comment = models.TextField(_("意见"), blank=True)
     data = models.JSONField(_("数据"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(_("时间"))
+    # The absent person a stand-in (roles.Standin) acted for, under whose roles the step was
+    # allowed; in the canonical form only when set, so entries written before it verify as before.
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("被代办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
     # Not in the canonical form: it picks the key the hash is checked with, so a changed id can
@@ -573,6 +583,48 @@ class SecurityEvent(models.Model):
         if not self.reason_records:
             return [str(r) for r in self.reasons]
         return [str(Reason.from_record(record)) for record in self.reason_records]
+
+
+class ClaimQuerySet(AboutObjectQuerySet):
+    def in_force_on(self, case):
+        """The claim that holds ``case`` now: made in its state since it entered it."""
+        return self.for_object(case).filter(state=case.state, at__gte=case.state_since)
+
+
+class Claim(models.Model):
+    """Who handles a case at its current level (认领/指派): one holder per case, while the case
+    stays in the state it was claimed in. Once the case moves, the claim holds nothing (even if
+    the case comes back to that state later): it is free until someone claims it again."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    case = GenericForeignKey()
+    state = models.CharField(_("认领时状态"), max_length=64)
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        on_delete=models.PROTECT,
+        related_name="claims",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("认领或指派人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("认领时间"), default=clock.now)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("认领")
+        verbose_name_plural = _("认领")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="one_claim_a_case")
+        ]
+
+    def __str__(self):
+        return f"{self.content_type_id}#{self.object_id} → {self.holder_id}"
 
 
 class NoticePeriodQuerySet(AboutObjectQuerySet):

@@ -31,12 +31,17 @@ FILE_OBJECTION = "file_objection"
 CLOSE_NOTICE = "close_notice"
 UPHOLD_OBJECTION = "uphold_objection"
 DISMISS_OBJECTION = "dismiss_objection"
+# Who handles a case at its level (approvals.claims): entries on its chain that move no state.
+CLAIM, ASSIGN, RELEASE = "claim", "assign", "release"
 
 ENGINE_ACTION_LABELS = {
     CREATE: _("新建"),
     EDIT: _("修改记录"),
     START_CHAIN: _("建立审计链条（已有数据）"),
     FILE_OBJECTION: _("提出异议"),
+    CLAIM: _("认领"),
+    ASSIGN: _("指派"),
+    RELEASE: _("放回"),
 }
 CLOSE_NOTICE_LABEL = _("公示期满")
 UPHOLD_OBJECTION_LABEL = _("异议成立")

@@ -12,6 +12,8 @@ from django.db import connections
 
 from roles.models import Region, RoleAssignment, ancestor_codes
 
+from .models import Claim, content_type_of
+
 
 def _quote(connection, name: str) -> str:
     return connection.ops.quote_name(name)
@@ -31,6 +33,30 @@ def _holds(connection, role_count: int, codes: list[str]) -> str:
         f" AND (a.{q('valid_to')} IS NULL OR a.{q('valid_to')} >= %s))"
         for _ in range(role_count)
     )
+
+
+def _stateful(model) -> bool:
+    return {"state", "state_since"} <= {f.name for f in model._meta.concrete_fields}
+
+
+def _claimed(model, connection) -> str:
+    """The holder of the case's claim in force (``approvals.claims``), read with the lock: a
+    claim counts only while the case stays in the state it was made in. Empty for a record with
+    no state."""
+    if not _stateful(model):
+        return ""
+    q = functools.partial(_quote, connection)
+    pk, state = model._meta.pk.column, model._meta.get_field("state").column
+    since = model._meta.get_field("state_since").column
+    return (
+        f", (SELECT k.{q('holder_id')} FROM {q(Claim._meta.db_table)} k"
+        f" WHERE k.{q('content_type_id')} = %s AND k.{q('object_id')} = c.{q(pk)}"
+        f" AND k.{q('state')} = c.{q(state)} AND k.{q('at')} >= c.{q(since)})"
+    )
+
+
+def _claim_params(model) -> list:
+    return [content_type_of(model).pk] if _stateful(model) else []
 
 
 def _lock_clause(connection) -> str:
@@ -56,7 +82,7 @@ def _lock_sql(model, vendor: str, role_count: int, alias: str) -> tuple[str, lis
     connection = connections[alias]
     q = functools.partial(_quote, connection)
     columns, attnames, cols, converters = _row_reading(model, connection)
-    holds = _holds(connection, role_count, ["%s"] * 5)
+    holds = _holds(connection, role_count, ["%s"] * 5) + _claimed(model, connection)
     sql = (
         f"SELECT {columns}{holds} FROM {q(model._meta.db_table)} c"
         f" WHERE c.{q(model._meta.pk.column)} = %s{_lock_clause(connection)}"
@@ -76,7 +102,9 @@ def _region_codes(case) -> list[str]:
 
 
 def _fresh(case, row, reading, roles, alias):
-    """The case built from its locked ``row``, and the roles among ``roles`` the row says held."""
+    """The case built from its locked ``row``, and the roles among ``roles`` the row says held.
+
+    A case's ``claimed_by_id`` is set to the holder of its claim in force (None when free)."""
     model = type(case)
     connection = connections[alias]
     attnames, cols, converters = reading
@@ -88,7 +116,10 @@ def _fresh(case, row, reading, roles, alias):
     fresh.region = case.region
     if fresh.policy_id == case.policy_id and "policy" in case._state.fields_cache:
         fresh.policy = case.policy
-    held = [role for role, yes in zip(roles, row[len(attnames) :], strict=True) if yes]
+    extra = row[len(attnames) :]
+    held = [role for role, yes in zip(roles, extra[: len(roles)], strict=True) if yes]
+    if len(extra) > len(roles):
+        fresh.claimed_by_id = extra[len(roles)]
     return fresh, held
 
 
@@ -100,7 +131,7 @@ def read_locked(case, user, roles, day, alias="default"):
     model = type(case)
     connection = connections[alias]
     sql, attnames, cols, converters = _lock_sql(model, connection.vendor, len(roles), alias)
-    params = _role_params(user, roles, _region_codes(case), day)
+    params = _role_params(user, roles, _region_codes(case), day) + _claim_params(model)
     params.append(case.pk)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -116,6 +147,7 @@ def _batch_lock_parts(model, role_count: int, alias: str):
     q = functools.partial(_quote, connection)
     columns, attnames, cols, converters = _row_reading(model, connection)
     holds = _holds(connection, role_count, [f"w.{q(f'c{i}')}" for i in range(5)])
+    holds += _claimed(model, connection)
     names = ", ".join(q(n) for n in ["id", "c0", "c1", "c2", "c3", "c4"])
     head = f"WITH wanted ({names}) AS (VALUES "
     tail = (
@@ -140,7 +172,7 @@ def read_locked_batch(cases, user, roles, day, alias="default") -> dict:
         params += [case.pk, *_region_codes(case)]
     sql = head + ", ".join(values) + tail
     with connection.cursor() as cursor:
-        cursor.execute(sql, params + _role_params(user, roles, [], day))
+        cursor.execute(sql, params + _role_params(user, roles, [], day) + _claim_params(model))
         rows = cursor.fetchall()
     by_pk = {case.pk: case for case in cases}
     pk_at = reading[0].index(model._meta.pk.attname)

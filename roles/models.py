@@ -217,6 +217,52 @@ class RoleAssignment(models.Model):
             raise ValidationError({"heads_unit": _("单位负责人必须属于一个单位")})
 
 
+class StandinQuerySet(models.QuerySet):
+    def in_force(self, day: datetime.date | None = None):
+        """Stand-ins covering ``day`` (today by default) and not revoked: one ends by itself."""
+        day = day or timezone.localdate()
+        return self.filter(starts__lte=day, ends__gte=day, revoked_at__isnull=True)
+
+    def overlapping(self, starts: datetime.date, ends: datetime.date):
+        """Stand-ins not revoked whose period shares a day with ``starts``–``ends``."""
+        return self.filter(starts__lte=ends, ends__gte=starts, revoked_at__isnull=True)
+
+
+class Standin(models.Model):
+    """A person away names someone to act for them (代办) for a period: the stand-in acts under
+    the absent person's roles and regions on those days only (``roles.standins``)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("被代办人"),
+        on_delete=models.CASCADE,
+        related_name="standins_named",
+    )
+    standin = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("代办人"),
+        on_delete=models.CASCADE,
+        related_name="standing_in",
+    )
+    starts = models.DateField(_("开始日期"))
+    ends = models.DateField(_("结束日期"))
+    created_at = models.DateTimeField(_("设置时间"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    objects = StandinQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("代办")
+        verbose_name_plural = _("代办")
+        indexes = [
+            models.Index(fields=["standin", "ends"]),
+            models.Index(fields=["person", "ends"]),
+        ]
+
+    def __str__(self):
+        return f"{self.standin} → {self.person} {self.starts}–{self.ends}"
+
+
 class AccountOwner(models.Model):
     """The county an account belongs to: the one whose administrator created it (for accounts
     older than this record, the county all their role assignments lie in). Only that county's

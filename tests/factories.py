@@ -13,8 +13,17 @@ from django.utils import timezone
 
 from admin_site.api.models import ApiToken
 from admin_site.api.models import digest as api_digest
-from approvals import checkpoints, create_case, edits, perform, policy_versions
-from approvals.models import AuditEntry, Checkpoint, NoticePeriod, Objection, Policy, SecurityEvent
+from admin_site.models import QueueFilter
+from approvals import checkpoints, claims, create_case, edits, perform, policy_versions
+from approvals.models import (
+    AuditEntry,
+    Checkpoint,
+    Claim,
+    NoticePeriod,
+    Objection,
+    Policy,
+    SecurityEvent,
+)
 from approvals.notices import file_objection, running_notice
 from notifications.models import Delivery, Kind, Notification, Preference
 from roles.models import (
@@ -24,6 +33,7 @@ from roles.models import (
     RegionGroupObjectPermission,
     RegionUserObjectPermission,
     RoleAssignment,
+    Standin,
     Unit,
     UnitKind,
 )
@@ -716,3 +726,43 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
 
     class Params:
         key = factory.Sequence(lambda n: f"key-{n}")
+
+
+class ClaimFactory(factory.Factory):
+    """A toy case sent for review, claimed by a reviewer over its region (through
+    ``approvals.claims``, so the claim is on the case's chain)."""
+
+    class Meta:
+        model = Claim
+
+    case = factory.SubFactory(ToyCaseFactory)
+
+    @classmethod
+    def _create(cls, model_class, *, case):
+        cadre = RoleAssignmentFactory(role="village_committee", region=case.region).user
+        perform(case, "submit", cadre)
+        reviewer = RoleAssignmentFactory(role="township_reviewer", region=case.region).user
+        return claims.claim(case, reviewer)
+
+
+class StandinFactory(factory.django.DjangoModelFactory):
+    """Someone standing in for another person this week."""
+
+    class Meta:
+        model = Standin
+
+    person = factory.SubFactory(UserFactory)
+    standin = factory.SubFactory(UserFactory)
+    starts = factory.LazyFunction(timezone.localdate)
+    ends = factory.LazyAttribute(lambda s: s.starts + datetime.timedelta(days=6))
+
+
+class QueueFilterFactory(factory.django.DjangoModelFactory):
+    """A reviewer's saved filter: the toy procedure's cases waiting in review."""
+
+    class Meta:
+        model = QueueFilter
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"常用{n}")
+    query = "workflow=toy&state=review"

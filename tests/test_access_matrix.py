@@ -157,9 +157,13 @@ def expected(name: str, role: str, inside: bool) -> int:
         return 405  # revoking is POST-only, on one's own tokens
     if name in ("inbox", "inbox_preferences"):
         return 200  # everyone's own notifications and preferences (tests/test_notifications.py)
+    if name == "standins":
+        return 200  # everyone's own stand-ins (tests/test_standin_pages.py)
+    if name == "queue_filters":
+        return 405  # saving or deleting one's own filters is POST-only (tests/test_queue_views.py)
     if name == "inbox_read":
         return 405  # marking read is POST-only, on one's own notifications
-    views = "changelist|add|change|history|delete|act|file|new_version|approval_form"
+    views = "changelist|add|change|history|delete|act|claim|file|new_version|approval_form"
     match = re.fullmatch(rf"(\w+?_\w+?)_({views})", name)
     if not match:
         raise AssertionError(f"no expectation for the admin URL {name!r}: add one")
@@ -178,8 +182,10 @@ def expected(name: str, role: str, inside: bool) -> int:
         return 404
     if model in COUNTY_RECORDS and role not in COUNTY_ROLES:
         return 404
-    if view == "act":
-        return 403  # actions are POST-only; what a POST may do is tested in test_admin_pages
+    if view in ("act", "claim"):
+        # Actions and claims are POST-only; what a POST may do is tested in test_admin_pages
+        # and test_claim_pages.
+        return 403
     if view == "new_version":  # 另存为新版本: county offices and approvers, for their region
         return 200 if role in POLICY_MAKERS else 403
     # The approval form (审批表) is printed by whoever reads the case: the final 200 below.
@@ -288,7 +294,7 @@ def url_for(name, world, inside):
     if name == "rectification_campaign_import_errors":
         return reverse(f"admin:{name}", args=["0" * 64]) if inside else None
     match = re.fullmatch(
-        r"(\w+?_\w+?)_(change|history|delete|act|file|new_version|approval_form)", name
+        r"(\w+?_\w+?)_(change|history|delete|act|claim|file|new_version|approval_form)", name
     )
     if match:
         model = match.group(1)
