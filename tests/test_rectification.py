@@ -126,7 +126,7 @@ def test_office_sends_back_then_closes_then_reopens_as_recurring(setup):
     report_all(setup, problem)
     process.verify(problem, actor=setup.person(setup.education))
     process.send_back_from_office(
-        problem, actor=setup.office_clerk, units=[setup.health], reason="佐证材料不足"
+        problem, actor=setup.office_clerk, send_back={setup.health: "佐证材料不足"}
     )
     assert problem.state == ProblemState.RECTIFYING
     process.submit_report(

@@ -240,7 +240,7 @@ class ProblemAdmin(ScopedAdmin):
             "timeline": problem_timeline(problem),
             "evidence": evidence,
             "offers": offers,
-            "nothing": "" if offers else actions.why_nothing(request.user),
+            "nothing": "" if any(o.allowed for o in offers) else actions.why_nothing(request.user),
             "act_url": reverse("admin:rectification_problem_act", args=[problem.pk]),
         }
         return TemplateResponse(request, "admin/rectification/problem.html", context)
