@@ -25,6 +25,7 @@ from viewflow.workflow.status import STATUS
 from approvals import audit, calendar, clock, evidence, typed_input
 from approvals.engine import denial_event, record_denial
 from approvals.exceptions import PermissionDenied, Reason, Refusal, TransitionNotAllowed
+from approvals.models import SecurityEvent
 from approvals.spec import SYSTEM_ROLE, Input
 from approvals.system import is_system_user
 from roles import units as unit_people
@@ -454,12 +455,19 @@ def open_problem(
             _start_round(step, recurring=False)
             problem.save(update_fields=PROBLEM_FIELDS)
     except Refusal as exc:
-        # Logged in the campaign's county, about no record: the problem was never made.
-        event = denial_event(problem, Event.OPENED.value, actor, exc)
-        event.record = None
-        event.save()
+        refused_opening(campaign, actor, exc).save()
         raise
     return problem
+
+
+def refused_opening(campaign, actor, exc: Refusal) -> SecurityEvent:
+    """The security log's row, unsaved, for a problem of ``campaign`` that ``actor`` was refused
+    opening: in the campaign's county, about no record (the problem was never made). A caller
+    whose transaction the refusal rolls back (the importer) writes it again after the rollback."""
+    draft = Problem(campaign=campaign, region=campaign.county)
+    event = denial_event(draft, Event.OPENED.value, actor, exc)
+    event.record = None
+    return event
 
 
 def submit_plan(unit_task: UnitTask, *, actor, plan: str) -> UnitTask:
