@@ -280,7 +280,10 @@ def _queue_count(request) -> int:
 def _queue_page(request, context):
     waiting = process.awaiting(request.user)
     today = timezone.localdate()
-    unit_tasks = list(waiting.unit_tasks.order_by("due_on", "pk"))
+    # Each row names its problem by its campaign (``Problem.__str__``).
+    unit_tasks = list(
+        waiting.unit_tasks.select_related("problem__campaign").order_by("due_on", "pk")
+    )
     for unit_task in unit_tasks:
         unit_task.overdue = overview.is_overdue(unit_task, today)
     context = {
