@@ -579,6 +579,13 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     )
     opened_on = datetime.date(2020, 3, 1)
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """A campaign as if made before it kept a chain: its chain starts as found."""
+        campaign = super()._create(model_class, *args, **kwargs)
+        edits.start_chain(campaign)
+        return campaign
+
 
 class ProblemFactory(factory.Factory):
     """A problem registered through the rectification service by its campaign's office (a

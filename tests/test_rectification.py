@@ -13,7 +13,7 @@ from tests.test_audit import verify as verify_chains
 from tests.test_audit import with_policies
 from workflows.rectification import process
 from workflows.rectification.choices import Event, ProblemState, UnitTaskState
-from workflows.rectification.models import Problem
+from workflows.rectification.models import Campaign, Problem
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +26,11 @@ def setup():
 
 
 def chains_verify():
-    """verify_audit checks every problem's chain (beside the policy versions') and finds none
-    broken."""
+    """verify_audit checks every problem's and campaign's chain (beside the policy versions')
+    and finds none broken."""
     code, report = verify_chains()
-    return code == 0 and f"OK: {with_policies(Problem.objects.count())} cases" in report
+    chains = Problem.objects.count() + Campaign.objects.count()
+    return code == 0 and f"OK: {with_policies(chains)} cases" in report
 
 
 def actions(problem):
@@ -126,7 +127,7 @@ def test_office_sends_back_then_closes_then_reopens_as_recurring(setup):
     report_all(setup, problem)
     process.verify(problem, actor=setup.person(setup.education))
     process.send_back_from_office(
-        problem, actor=setup.office_clerk, units=[setup.health], reason="佐证材料不足"
+        problem, actor=setup.office_clerk, send_back={setup.health: "佐证材料不足"}
     )
     assert problem.state == ProblemState.RECTIFYING
     process.submit_report(

@@ -13,7 +13,7 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from approvals.exceptions import Reason, TransitionNotAllowed
-from approvals.models import AuditEntry
+from approvals.models import AuditEntry, SecurityEvent
 from tests.factories import RoleAssignmentFactory, UnitFactory, child_region
 from tests.rectification_setup import county_with_units
 from workflows.rectification import importing, importing_sheets, importing_workbooks, process
@@ -624,3 +624,30 @@ def test_the_template_filled_in_imports(setup):
     report = dry_run(setup, out.getvalue())
     assert errors(report) == []
     assert [r.number for r in report.new] == [1]
+
+
+def test_a_refusal_during_the_import_stays_in_the_security_log_after_the_rollback(
+    setup, monkeypatch
+):
+    """The office clerk's role ends while the import runs (after the check): the service refuses
+    the second row, everything is undone, and the refusal is still logged."""
+    open_problem = process.open_problem
+
+    def role_ending_at_the_second(campaign, **fields):
+        if fields["number"] == 2:
+            yesterday = datetime.date.today() - datetime.timedelta(days=1)
+            setup.clerk.role_assignments.update(valid_to=yesterday)
+        return open_problem(campaign, **fields)
+
+    monkeypatch.setattr(process, "open_problem", role_ending_at_the_second)
+    report = imported(setup, xlsx(row(1), row(2)))
+    assert errors(report) == [(3, "", "", "您不是“县整改办”的人员，不能办理此事项")]
+    assert not setup.campaign.problems.exists()
+    assert setup.clerk.role_assignments.get().valid_to is None  # undone with the rest
+    denial = SecurityEvent.objects.get()
+    assert (denial.user, denial.action, denial.workflow) == (
+        setup.clerk,
+        "opened",
+        "rectification.problem",
+    )
+    assert denial.region_id == setup.county.pk

@@ -198,11 +198,11 @@ def test_the_lead_unit_sends_one_unit_back_then_the_office_closes_and_reopens(cl
         "verify",
         **{"verify-decision": "send_back", "verify-units": [setup.health.pk]},
     )
-    assert "请填写退回理由" in missing_reason.content.decode()
+    assert "请填写退回“县卫健局”的理由" in missing_reason.content.decode()
     response = act(
         client, problem, "verify",
         **{"verify-decision": "send_back", "verify-units": [setup.health.pk],
-           "verify-reason": "材料不全"},
+           f"verify-reason_{setup.health.pk}": "材料不全"},
     )  # fmt: skip
     assert response.status_code == 302
     assert task_of(problem, setup.health).state == UnitTaskState.SENT_BACK

@@ -2,9 +2,11 @@
 
 Each action is offered to whoever acts for the unit it belongs to (``roles.units``): a unit's
 people claim, plan and report their unit's task, the lead unit verifies, the office closes,
-sends back and re-opens. Every action is carried out by the service (``process``), which checks
-all of it again under the problem's lock; a refusal comes back with its reasons and the bound
-form, so the page shows both and keeps what was typed.
+sends back, re-opens and corrects the record. The actions one may not take are listed too, with
+the service's reasons (``process.available``). Every action is carried out by the service
+(``process``, or ``corrections`` for the record), which checks all of it again under the
+problem's lock; a refusal comes back with its reasons and the bound form, so the page shows both
+and keeps what was typed.
 """
 
 import dataclasses
@@ -20,8 +22,7 @@ from roles import units as unit_people
 from roles.catalogue import READ_ONLY_ROLES
 from roles.models import RoleAssignment
 
-from . import process
-from .choices import ProblemState, UnitTaskState
+from . import corrections, process
 from .models import UnitTask
 
 ACCEPT, SEND_BACK = "accept", "send_back"
@@ -62,7 +63,8 @@ class ReportForm(forms.Form):
 
 
 class UnitsForm(forms.Form):
-    """A choice among the current round's units (to send back)."""
+    """A choice among the current round's units (to send back), with a reason for each unit
+    chosen: each unit reads why it was sent back."""
 
     def __init__(self, *args, unit_tasks=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,11 +74,33 @@ class UnitsForm(forms.Form):
             choices=[(str(ut.unit_id), ut.unit.name) for ut in unit_tasks],
             widget=forms.CheckboxSelectMultiple,
         )
-        self.fields["reason"] = _text(_("退回理由"))
+        for unit_task in unit_tasks:
+            label = _("退回“%(unit)s”的理由") % {"unit": unit_task.unit.name}
+            self.fields[self.reason_field(unit_task)] = _text(label)
         self.unit_tasks = {str(ut.unit_id): ut for ut in unit_tasks}
 
+    @staticmethod
+    def reason_field(unit_task) -> str:
+        return f"reason_{unit_task.unit_id}"
+
+    def clean(self):
+        data = super().clean()
+        if self.sends_back():
+            for unit_task in self.chosen():
+                name = self.reason_field(unit_task)
+                if not typed_input.prose(data.get(name) or "", multiline=True):
+                    self.add_error(name, process.reason_required(unit_task.unit))
+        return data
+
+    def sends_back(self) -> bool:
+        return True
+
     def chosen(self) -> list[UnitTask]:
-        return [self.unit_tasks[pk] for pk in self.cleaned_data["units"]]
+        return [self.unit_tasks[pk] for pk in self.cleaned_data.get("units", [])]
+
+    def reasons(self) -> dict[UnitTask, str]:
+        """{unit task: its reason} of the units chosen."""
+        return {ut: self.cleaned_data[self.reason_field(ut)] for ut in self.chosen()}
 
 
 class VerifyForm(UnitsForm):
@@ -88,7 +112,10 @@ class VerifyForm(UnitsForm):
             initial=ACCEPT,
             widget=forms.RadioSelect,
         )
-        self.order_fields(["decision", "units", "reason"])
+        self.order_fields(["decision", "units"])
+
+    def sends_back(self) -> bool:
+        return self.cleaned_data.get("decision") == SEND_BACK
 
 
 class CloseForm(forms.Form):
@@ -109,6 +136,7 @@ class Kind:
     run: Callable
     with_units: bool = False
     per_unit: bool = False
+    on_record: bool = False  # the form edits the problem's record
 
 
 def _files(request, form, name="files"):
@@ -143,11 +171,10 @@ def _report(problem, unit_task, form, files, actor):
 
 
 def _verify(problem, unit_task, form, files, actor):
-    if form.cleaned_data["decision"] == ACCEPT:
-        process.verify(problem, actor=actor)
+    if form.sends_back():
+        process.verify(problem, actor=actor, send_back=form.reasons())
     else:
-        reason = form.cleaned_data["reason"]
-        process.verify(problem, actor=actor, send_back=dict.fromkeys(form.chosen(), reason))
+        process.verify(problem, actor=actor)
 
 
 def _close(problem, unit_task, form, files, actor):
@@ -155,14 +182,15 @@ def _close(problem, unit_task, form, files, actor):
 
 
 def _send_back(problem, unit_task, form, files, actor):
-    units = [chosen.unit for chosen in form.chosen()]
-    process.send_back_from_office(
-        problem, actor=actor, units=units, reason=form.cleaned_data["reason"]
-    )
+    process.send_back_from_office(problem, actor=actor, send_back=form.reasons())
 
 
 def _reopen(problem, unit_task, form, files, actor):
     process.reopen(problem, actor=actor, reason=form.cleaned_data["reason"])
+
+
+def _correct(problem, unit_task, form, files, actor):
+    corrections.correct(form, actor)
 
 
 KINDS = {
@@ -176,17 +204,24 @@ KINDS = {
         Kind("close", _("销号"), CloseForm, _close),
         Kind("office_send_back", _("退回整改"), UnitsForm, _send_back, with_units=True),
         Kind("reopen", _("重新整改（回头看发现反弹）"), ReopenForm, _reopen),
+        Kind("edit", _("修改问题清单"), corrections.ProblemRecordForm, _correct, on_record=True),
     ]
 }
 
 
 @dataclasses.dataclass
 class Offer:
-    """One action the person may take now, with its form (bound when it was just refused)."""
+    """One action out of where the problem stands: one the person may take, with its form
+    (bound when it was just refused), or one they may not, with the reasons why."""
 
     kind: Kind
-    form: forms.Form
+    form: forms.Form | None
     unit_task: UnitTask | None = None
+    reasons: list = dataclasses.field(default_factory=list)
+
+    @property
+    def allowed(self) -> bool:
+        return not self.reasons
 
     @property
     def key(self) -> str:
@@ -197,44 +232,35 @@ class Offer:
         return f"{self.kind.label}（{self.unit_task.unit}）" if self.unit_task else self.kind.label
 
 
-def _form(kind: Kind, key: str, unit_tasks, data=None, files=None) -> forms.Form:
-    extra = {"unit_tasks": unit_tasks} if kind.with_units else {}
+def _form(kind: Kind, key: str, problem, unit_tasks, data=None, files=None) -> forms.Form:
+    extra = {}
+    if kind.with_units:
+        extra = {"unit_tasks": unit_tasks}
+    elif kind.on_record:
+        extra = {"problem": problem}
     return kind.form(data, files, prefix=key, **extra)
 
 
-def offers(problem, user, bound: dict | None = None) -> list[Offer]:
-    """The actions ``user`` may take on ``problem`` now; ``bound`` is {key: form} of a form just
-    refused, shown again as it was filled in."""
-    bound = bound or {}
+def _round_tasks(problem) -> list[UnitTask]:
     rectification = process.current_round(problem)
-    tasks = (
-        list(rectification.unit_tasks.select_related("unit", "task__owner"))
-        if rectification
-        else []
-    )
-    acting = set(unit_people.acting_assignments(user).values_list("unit", flat=True))
-    wanted: list[tuple[str, UnitTask | None]] = []
-    for unit_task in tasks:
-        if unit_task.unit_id not in acting or unit_task.state not in process.OPEN_UNIT_STATES:
-            continue
-        owner = unit_task.task.owner_id if unit_task.task else None
-        if unit_task.task is not None and owner is None:
-            wanted.append(("claim", unit_task))
-        elif owner == user.pk:
-            wanted.append(("release", unit_task))
-        step = "plan" if unit_task.state == UnitTaskState.PLANNING else "report"
-        wanted.append((step, unit_task))
-    if problem.state == ProblemState.VERIFYING and problem.lead_unit_id in acting:
-        wanted.append(("verify", None))
-    if problem.campaign.office_id in acting:
-        if problem.state == ProblemState.CLOSING:
-            wanted += [("close", None), ("office_send_back", None)]
-        elif problem.state == ProblemState.CLOSED:
-            wanted.append(("reopen", None))
+    if rectification is None:
+        return []
+    return list(rectification.unit_tasks.select_related("unit", "task__owner"))
+
+
+def offers(problem, user, bound: dict | None = None) -> list[Offer]:
+    """Every action out of where ``problem`` stands (``process.available``) and the correction
+    of its record: those ``user`` may take with their forms, the others with their reasons;
+    ``bound`` is {key: form} of a form just refused, shown again as it was filled in."""
+    bound = bound or {}
+    tasks = _round_tasks(problem)
+    steps = process.available(problem, user, tasks)
+    steps.append(process.Available("edit", None, corrections.refusals(problem, user)))
     result = []
-    for name, unit_task in wanted:
-        offer = Offer(KINDS[name], None, unit_task)
-        offer.form = bound.get(offer.key) or _form(offer.kind, offer.key, tasks)
+    for step in steps:
+        offer = Offer(KINDS[step.name], None, step.unit_task, [str(r) for r in step.reasons])
+        if offer.allowed:
+            offer.form = bound.get(offer.key) or _form(offer.kind, offer.key, problem, tasks)
         result.append(offer)
     return result
 
@@ -282,7 +308,7 @@ def carry_out(problem, request) -> Outcome:
     rectification = process.current_round(problem)
     tasks = list(rectification.unit_tasks.select_related("unit")) if rectification else []
     key = Offer(kind, None, unit_task).key
-    outcome = Outcome(key, _form(kind, key, tasks, request.POST, request.FILES))
+    outcome = Outcome(key, _form(kind, key, problem, tasks, request.POST, request.FILES))
     if outcome.form.is_valid():
         try:
             kind.run(problem, unit_task, outcome.form, _files(request, outcome.form), request.user)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process, Task
 
 from admin_site import files, queue
+from admin_site.audited import RecordAdmin
 from admin_site.scoped_admin import ScopedAdmin
 from approvals.exceptions import Refusal
 from roles import units as unit_people
@@ -42,7 +43,10 @@ def offices_of(user):
     return unit_people.acting_assignments(user).filter(unit__kind=UnitKind.OFFICE).values("unit")
 
 
-class CampaignAdmin(ScopedAdmin):
+class CampaignAdmin(RecordAdmin):
+    """Made and corrected through ``approvals.edits`` (its chain); its county and office decide
+    who closes its items, so they are set once (``Campaign.engine_fields``)."""
+
     list_display = ["title", "source", "county", "office", "opened_on"]
     list_filter = ["source"]
     search_fields = ["title"]
@@ -57,10 +61,6 @@ class CampaignAdmin(ScopedAdmin):
         # Not ScopedAdmin's region filter: a unit's people hold their role over the whole county
         # yet read only their unit's part (``scope``).
         return scope.readable_campaigns(request, super(ScopedAdmin, self).get_queryset(request))
-
-    def has_change_permission(self, request, obj=None):
-        """A campaign's county and office decide who closes its items: set once, not edited."""
-        return False
 
     def get_urls(self):
         # Before the admin's own: "import/" is not a campaign's id.
@@ -240,7 +240,7 @@ class ProblemAdmin(ScopedAdmin):
             "timeline": problem_timeline(problem),
             "evidence": evidence,
             "offers": offers,
-            "nothing": "" if offers else actions.why_nothing(request.user),
+            "nothing": "" if any(o.allowed for o in offers) else actions.why_nothing(request.user),
             "act_url": reverse("admin:rectification_problem_act", args=[problem.pk]),
         }
         return TemplateResponse(request, "admin/rectification/problem.html", context)
@@ -280,7 +280,10 @@ def _queue_count(request) -> int:
 def _queue_page(request, context):
     waiting = process.awaiting(request.user)
     today = timezone.localdate()
-    unit_tasks = list(waiting.unit_tasks.order_by("due_on", "pk"))
+    # Each row names its problem by its campaign (``Problem.__str__``).
+    unit_tasks = list(
+        waiting.unit_tasks.select_related("problem__campaign").order_by("due_on", "pk")
+    )
     for unit_task in unit_tasks:
         unit_task.overdue = overview.is_overdue(unit_task, today)
     context = {

@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from admin_site.demo import PASSWORD
-from approvals import clock
+from approvals import clock, edits
 from approvals.system import system_user
 from roles.models import AccountOwner, RoleAssignment, Unit, UnitKind
 
@@ -241,13 +241,15 @@ def seed(demo) -> int:
         return 0
     people = {units[key].pk: user for key, user in staff.items()}
     start = timezone.now() - datetime.timedelta(days=12)
-    campaign = Campaign.objects.create(
+    campaign = Campaign(
         source=Source.CENTRAL_INSPECTION,
         title=TITLE,
         county=demo.county,
         opened_on=timezone.localdate(start),
         office=units["office"],
     )
+    with clock.at(start):
+        edits.create_record(campaign, staff["office"])
     for number, area, description, measures, tier, keys, road in PROBLEMS:
         moment = start + datetime.timedelta(hours=number)
         with clock.at(moment):

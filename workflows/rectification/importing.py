@@ -264,7 +264,9 @@ def check(campaign: Campaign, content: bytes, *, actor) -> Report:
 
 def import_problems(campaign: Campaign, content: bytes, *, actor) -> Report:
     """The import: checked again, then every new problem opened through the service, all in one
-    transaction. With any error nothing is imported; the report says why."""
+    transaction. With any error nothing is imported; the report says why. A refusal of the
+    service's is written to the security log after the rollback, which would undo it."""
+    refusals = []
     with transaction.atomic():
         # One import of a campaign's list at a time: the second waits and then sees the first's.
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
@@ -278,6 +280,7 @@ def import_problems(campaign: Campaign, content: bytes, *, actor) -> Report:
                         process.open_problem(campaign, actor=actor, **row.arguments())
                     )
             except Refusal as refusal:
+                refusals.append(refusal)
                 for reason in refusal.reasons:
                     report.add(row.row, None, None, reason)
             except IntegrityError:
@@ -293,6 +296,8 @@ def import_problems(campaign: Campaign, content: bytes, *, actor) -> Report:
                 report.imported = []
                 transaction.set_rollback(True)
                 break
+    for refusal in refusals:
+        process.refused_opening(campaign, actor, refusal).save()
     return report
 
 

@@ -7,9 +7,12 @@ each opening of a problem (the first, and each re-opening after a look-back) is 
 ``RectificationRound``, a viewflow process whose tasks are the units' and the reviewers' work.
 """
 
+import dataclasses
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process, Task
@@ -23,8 +26,12 @@ from roles.models import Level, Region, Unit, UnitKind
 from .choices import ProblemState, Source, Tier, UnitTaskState
 
 
-class Campaign(models.Model):
-    """One inspection's findings as a county rectifies them, under its rectification office."""
+class Campaign(ChainedRecord):
+    """One inspection's findings as a county rectifies them, under its rectification office.
+
+    It keeps an audit chain of its own: its creation with every value, and each correction of
+    its title, source or opening date with old and new values (``approvals.edits``). Its county
+    and office decide who closes its items, so they are set once and bound to the chain."""
 
     source = models.CharField(_("问题来源"), max_length=32, choices=Source.choices)
     title = models.CharField(_("整改任务"), max_length=200)
@@ -43,6 +50,11 @@ class Campaign(models.Model):
         related_name="campaigns_run",
         limit_choices_to={"kind": UnitKind.OFFICE},
     )
+    audit_entries = AuditTrail("approvals.AuditEntry")
+
+    engine_fields = ("county", "office")
+    # What its chain binds: its county (the entries' region) and every value it was made with.
+    BOUND = ("title", "source", "opened_on", "county", "office")
 
     class Meta:
         verbose_name = _("整改任务")
@@ -55,6 +67,24 @@ class Campaign(models.Model):
     @property
     def region(self):
         return self.county
+
+    @region.setter
+    def region(self, county):
+        self.county = county
+
+    @classmethod
+    def chain_bindings(cls) -> list[binding.Binding]:
+        county = dataclasses.replace(binding.REGION, lookup="county__code")
+        return [county, *(binding.recorded(cls._meta.get_field(name)) for name in cls.BOUND)]
+
+    @classmethod
+    def under_region(cls, prefix: str) -> Q:
+        return Q(county__code__startswith=prefix)
+
+    def edit_rule(self) -> EditRule:
+        return EditRule(
+            (Role.COUNTY_OFFICE,), Reason("not_office", _("只有整改办可以修改整改任务"))
+        )
 
     def clean(self):
         if self.county_id and self.county.level != Level.COUNTY:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,6 +25,7 @@ from viewflow.workflow.status import STATUS
 from approvals import audit, calendar, clock, evidence, typed_input
 from approvals.engine import denial_event, record_denial
 from approvals.exceptions import PermissionDenied, Reason, Refusal, TransitionNotAllowed
+from approvals.models import SecurityEvent
 from approvals.spec import SYSTEM_ROLE, Input
 from approvals.system import is_system_user
 from roles import units as unit_people
@@ -53,7 +55,10 @@ OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED)
 
 READ_ONLY = Reason("read_only", _("只读角色不能办理整改事项"))
 CLOSED = Reason("closed", _("该问题已销号，不能再办理；如发现反弹请重新整改"))
-REASON_REQUIRED = Reason("reason_required", _("请填写退回理由"))
+
+
+def reason_required(unit) -> Reason:
+    return Reason("reason_required", _("请填写退回“%(unit)s”的理由"), unit=unit.name)
 
 
 def _not_of_unit(unit) -> Reason:
@@ -343,7 +348,7 @@ def _reasons_by_unit_task(rectification, choices: dict) -> dict[UnitTask, str]:
             )
         text = typed_input.prose(reason or "", multiline=True)
         if not text:
-            raise TransitionNotAllowed([REASON_REQUIRED])
+            raise TransitionNotAllowed([reason_required(by_unit[unit_id].unit)])
         chosen[by_unit[unit_id]] = text
     return chosen
 
@@ -450,12 +455,19 @@ def open_problem(
             _start_round(step, recurring=False)
             problem.save(update_fields=PROBLEM_FIELDS)
     except Refusal as exc:
-        # Logged in the campaign's county, about no record: the problem was never made.
-        event = denial_event(problem, Event.OPENED.value, actor, exc)
-        event.record = None
-        event.save()
+        refused_opening(campaign, actor, exc).save()
         raise
     return problem
+
+
+def refused_opening(campaign, actor, exc: Refusal) -> SecurityEvent:
+    """The security log's row, unsaved, for a problem of ``campaign`` that ``actor`` was refused
+    opening: in the campaign's county, about no record (the problem was never made). A caller
+    whose transaction the refusal rolls back (the importer) writes it again after the rollback."""
+    draft = Problem(campaign=campaign, region=campaign.county)
+    event = denial_event(draft, Event.OPENED.value, actor, exc)
+    event.record = None
+    return event
 
 
 def submit_plan(unit_task: UnitTask, *, actor, plan: str) -> UnitTask:
@@ -552,13 +564,14 @@ def close(problem: Problem, *, actor, comment: str, files=()) -> None:
     _act(problem, Event.CLOSED, actor, _office_of, body)
 
 
-def send_back_from_office(problem: Problem, *, actor, units, reason: str) -> None:
-    """The office sends the item back to the chosen units instead of closing it."""
+def send_back_from_office(problem: Problem, *, actor, send_back: dict) -> None:
+    """The office sends the item back instead of closing it: ``{unit_task_or_unit: reason}``,
+    each unit with its own reason."""
 
     def body(step):
         _ensure_state(step.problem, ProblemState.CLOSING)
         rectification = current_round(step.problem)
-        reasons = _reasons_by_unit_task(rectification, dict.fromkeys(units, reason))
+        reasons = _reasons_by_unit_task(rectification, send_back)
         _send_back(step, rectification, _open_task(rectification, "close"), reasons)
 
     _act(problem, Event.SENT_BACK, actor, _office_of, body)
@@ -691,6 +704,87 @@ def _unit_act(unit_task: UnitTask, event: Event, actor, body) -> UnitTask:
     fresh = _act(unit_task.problem, event, actor, lambda problem: unit_task.unit, body)
     unit_task.refresh_from_db()
     return fresh
+
+
+@dataclasses.dataclass(frozen=True)
+class Available:
+    """One step out of where a problem stands now, for one person: allowed (no reasons), or
+    not with the reasons the service would refuse it with, as the engine's available actions."""
+
+    name: str  # the step: claim, release, plan, report, verify, close, office_send_back, reopen
+    unit_task: UnitTask | None = None  # the unit's task, for a unit's step
+    reasons: tuple = ()
+
+    @property
+    def allowed(self) -> bool:
+        return not self.reasons
+
+
+def _refusals_for(user, acting: set[int]) -> Callable[[Unit], tuple]:
+    """Why ``user`` may not do a unit's work: none if they act for it, else read-only or not
+    of the unit (what ``_role`` raises), asked without a query per unit."""
+    read_only = None
+
+    def refusals(unit: Unit) -> tuple:
+        nonlocal read_only
+        if unit.pk in acting:
+            return ()
+        if read_only is None:
+            read_only = bool(
+                getattr(user, "pk", None)
+                and RoleAssignment.objects.valid_on()
+                .filter(user=user, role__in=READ_ONLY_ROLES)
+                .exists()
+            )
+        return (READ_ONLY,) if read_only else (_not_of_unit(unit),)
+
+    return refusals
+
+
+def _unit_steps(unit_task: UnitTask, user, refused: tuple) -> list[Available]:
+    """A unit's open task: claiming or giving it back, and its plan or report."""
+    owner = unit_task.task.owner if unit_task.task else None
+    steps = []
+    if owner is None:
+        steps.append(Available("claim", unit_task, refused))
+    elif owner.pk == user.pk:
+        steps.append(Available("release", unit_task))
+    else:
+        claimed = Reason("claimed", _("该任务已由%(owner)s认领"), owner=owner.username)
+        steps.append(Available("claim", unit_task, refused or (claimed,)))
+    step = "plan" if unit_task.state == UnitTaskState.PLANNING else "report"
+    steps.append(Available(step, unit_task, refused))
+    return steps
+
+
+def available(problem: Problem, user, unit_tasks=None) -> list[Available]:
+    """Every step out of where ``problem`` stands now, each allowed for ``user`` or not with its
+    reasons; ``unit_tasks`` are the current round's (with their unit and task owner) if the
+    caller has them. Changes nothing: the step itself checks all of it again under the lock."""
+    if unit_tasks is None:
+        rectification = current_round(problem)
+        unit_tasks = (
+            list(rectification.unit_tasks.select_related("unit", "task__owner"))
+            if rectification
+            else []
+        )
+    acting = set(unit_people.acting_assignments(user).values_list("unit", flat=True))
+    refused = _refusals_for(user, acting)
+    steps = []
+    for unit_task in unit_tasks:
+        if unit_task.state in OPEN_UNIT_STATES and unit_task.task_id is not None:
+            steps += _unit_steps(unit_task, user, refused(unit_task.unit))
+    office = problem.campaign.office
+    if problem.state == ProblemState.VERIFYING:
+        steps.append(Available("verify", None, refused(problem.lead_unit)))
+    elif problem.state == ProblemState.CLOSING:
+        steps += [
+            Available("close", None, refused(office)),
+            Available("office_send_back", None, refused(office)),
+        ]
+    elif problem.state == ProblemState.CLOSED:
+        steps.append(Available("reopen", None, refused(office)))
+    return steps
 
 
 @dataclasses.dataclass

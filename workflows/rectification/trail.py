@@ -17,7 +17,8 @@ def problem_timeline(problem) -> list[dict]:
     for row in rows:
         entry = row["entry"]
         data = entry.data if isinstance(entry.data, dict) else {}
-        label = str(EVENTS.get(entry.action, entry.action))
+        # The rectification's own events; an edit or a chain's start as the site names them.
+        label = str(EVENTS.get(entry.action, row["action"]))
         unit = data.get("unit_name")
         row["action"] = f"{label}（{unit}）" if unit else label
         moved = entry.from_state != entry.to_state
