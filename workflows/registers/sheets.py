@@ -1,0 +1,197 @@
+"""What both register imports share: the file read and its headers found, each row read into a
+unit (a household with its members' rows, a project), the units sorted into new, changed and
+unchanged, and the errors placed by row and column.
+
+``check`` is the dry run and writes nothing. ``apply`` imports the units of a checked plan one
+at a time, each in its own transaction: a unit is in whole or not at all, and a unit refused on
+import (say, changed meanwhile) is reported like a bad row while the others go in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from approvals.exceptions import Refusal
+from workflows.spreadsheets import (
+    Grid,
+    Headers,
+    RowError,
+    UnreadableFile,
+    as_text,
+    data_rows,
+    find_headers,
+    normalise,
+    read,
+)
+
+from .scope import Unreadable, villages_for
+
+# A register of a county: 15,000 households are about 50,000 rows.
+MAX_BYTES = 40 * 1024 * 1024
+MAX_ROWS = 200_000
+
+
+@dataclasses.dataclass
+class Unit:
+    """What one import writes as a whole: its key, the rows it comes from, the record already in
+    the system (None if new) and what the kind's ``write`` needs."""
+
+    key: str
+    rows: list[int]
+    existing: object | None
+    content: object
+
+
+@dataclasses.dataclass
+class Plan:
+    """A dry run's findings. ``new`` and ``changed`` are what an import writes."""
+
+    columns: tuple
+    sha256: str
+    grid: Grid | None = None
+    headers: Headers | None = None
+    errors: list[RowError] = dataclasses.field(default_factory=list)
+    new: list[Unit] = dataclasses.field(default_factory=list)
+    changed: list[Unit] = dataclasses.field(default_factory=list)
+    unchanged: list[Unit] = dataclasses.field(default_factory=list)
+
+    @property
+    def header_row(self) -> int | None:
+        return self.headers.row if self.headers else None
+
+    @property
+    def to_write(self) -> list[Unit]:
+        return [*self.new, *self.changed]
+
+    @property
+    def rows_with_errors(self) -> list[int]:
+        return sorted({e.row for e in self.errors if e.row is not None})
+
+    def add(self, row: int | None, key: str | None, value, reason) -> None:
+        headers = {c.key: c.header for c in self.columns}
+        index = self.headers.columns.get(key) if key and self.headers else None
+        text = as_text(value) if value is not None else ""
+        self.errors.append(RowError(row, headers.get(key, ""), text, str(reason), index))
+
+    def sort(self, unit: Unit, changed: bool | None) -> None:
+        """File ``unit`` as new (no record yet), changed or unchanged."""
+        if unit.existing is None:
+            self.new.append(unit)
+        elif changed:
+            self.changed.append(unit)
+        else:
+            self.unchanged.append(unit)
+
+
+class Cells:
+    """One row's cells, read through readers that report what they cannot read."""
+
+    def __init__(self, plan: Plan, number: int, values: dict):
+        self.plan, self.number, self.values = plan, number, values
+        self.failed = False
+
+    def read(self, key: str, reader: Callable = as_text):
+        try:
+            return reader(self.values.get(key))
+        except Unreadable as error:
+            self.plan.add(self.number, key, self.values.get(key), error)
+            self.failed = True
+            return None
+        except ValidationError as error:
+            for message in error.messages:
+                self.plan.add(self.number, key, self.values.get(key), message)
+            self.failed = True
+            return None
+
+
+def sha256_of(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def check(kind, content: bytes, user) -> Plan:
+    """The dry run of a register of ``kind`` (``households`` or ``projects``) as ``user``."""
+    plan = Plan(kind.COLUMNS, sha256_of(content))
+    try:
+        plan.grid = read(content, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+    except UnreadableFile as error:
+        plan.add(None, None, None, error)
+        return plan
+    plan.headers, errors = find_headers(plan.grid, kind.COLUMNS)
+    plan.errors += errors
+    if plan.errors:
+        return plan
+    kind.plan_units(plan, data_rows(plan.grid, plan.headers), villages_for(user))
+    return plan
+
+
+def apply(kind, plan: Plan, user, source: dict, progress: Callable[[int], None]) -> dict:
+    """Write every new and changed unit of ``plan``, each in its own transaction; what was
+    written, by count."""
+    counts = {"created": 0, "updated": 0, "refused": 0}
+    for done, unit in enumerate(plan.to_write, start=1):
+        try:
+            with transaction.atomic():
+                kind.write(unit, user, source)
+            counts["created" if unit.existing is None else "updated"] += 1
+        except (Refusal, ValidationError) as error:
+            for reason in getattr(error, "reasons", None) or error.messages:
+                plan.add(unit.rows[0], None, None, reason)
+            counts["refused"] += 1
+        progress(done)
+    return counts
+
+
+# Readers of the cells both registers have: a reader takes the cell's value and returns what
+# it means, or raises ``Unreadable`` saying why it cannot.
+
+
+def choice(choices, words=None):
+    by_label = {normalise(label): value for value, label in choices.choices}
+    by_label.update({normalise(word): value for word, value in (words or {}).items()})
+
+    def reader(value) -> str:
+        text = normalise(value)
+        if not text:
+            return ""
+        if text not in by_label:
+            raise Unreadable(
+                _("“%(value)s”不是可选的值：%(choices)s")
+                % {"value": text, "choices": "、".join(str(c.label) for c in choices)}
+            )
+        return by_label[text]
+
+    return reader
+
+
+def required(reader):
+    def read(value):
+        if not normalise(value):
+            raise Unreadable(_("不能为空"))
+        return reader(value)
+
+    return read
+
+
+def text(limit: int):
+    def read(value) -> str:
+        text = normalise(value)
+        if len(text) > limit:
+            raise Unreadable(_("不能超过%(limit)s个字") % {"limit": limit})
+        return text
+
+    return read
+
+
+def count(value) -> int | None:
+    text = normalise(value)
+    if not text:
+        return None
+    if not text.isdigit():
+        raise Unreadable(_("应是整数"))
+    return int(text)
