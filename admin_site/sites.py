@@ -16,6 +16,7 @@ from approvals.models import SecurityEvent
 from notifications import views as notification_views
 from roles.jurisdiction import jurisdiction_of
 from workflows.rectification import outputs as rectification_outputs
+from workflows.registers import views as register_views
 
 from . import dashboard, inspector, ledgers, queue
 from .request_scope import has_any_role, only_audits
@@ -102,6 +103,7 @@ class JingzhunAdminSite(admin.AdminSite):
             *dashboard.urls(wrap),
             *ledgers.urls(wrap),
             *rectification_outputs.urls(wrap),
+            *register_views.urls(wrap),
             *notification_views.urls(wrap),
             *super().get_urls(),
         ]

@@ -54,6 +54,7 @@ from workflows.rectification.models import (
     RectificationRound,
     UnitTask,
 )
+from workflows.registers.models import ImportJob
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -645,3 +646,18 @@ class PreferenceFactory(factory.django.DjangoModelFactory):
     by_message = True
     message_address = "13900001234"
     immediate = True
+
+
+class ImportJobFactory(factory.django.DjangoModelFactory):
+    """A register file checked and waiting for its importer to confirm it."""
+
+    class Meta:
+        model = ImportJob
+
+    kind = ImportJob.Kind.HOUSEHOLDS
+    status = ImportJob.Status.CHECKED
+    created_by = factory.SubFactory(UserFactory)
+    region = factory.SubFactory(RegionFactory, level=Level.COUNTY)
+    file = factory.LazyFunction(lambda: ContentFile(b"\xef\xbb\xbf", name="register.csv"))
+    file_name = "register.csv"
+    sha256 = "0" * 64

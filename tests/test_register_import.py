@@ -1,15 +1,9 @@
 """Importing the household register and the project library from the files counties keep."""
 
-import dataclasses
-
 import pytest
 
-from approvals.models import AuditEntry
-from workflows.household import idnumber
 from workflows.household.models import ExitCase, Household, IdentificationCase, Member
-from workflows.project_library.models import ProjectApplication
 from workflows.registers import jobs, sheets, workbooks
-from workflows.registers.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 

@@ -16,14 +16,21 @@ from django.db import transaction
 from django_tasks import task
 
 from roles.models import Region
+from workflows.spreadsheets import (
+    RowError,
+    UnreadableFile,
+    find_headers,
+    marked_workbook,
+    read,
+)
 
-from . import households, projects, sheets
+from . import sheets, workbooks
 from .models import ImportJob
 from .scope import import_prefixes
 
 logger = logging.getLogger(__name__)
 
-KINDS = {ImportJob.Kind.HOUSEHOLDS: households, ImportJob.Kind.PROJECTS: projects}
+KINDS = workbooks.KINDS
 # How often (in units written) the progress on the job row is brought up to date.
 PROGRESS_EVERY = 50
 
@@ -68,10 +75,26 @@ def resume(job: ImportJob) -> bool:
     return bool(updated)
 
 
-def plan_of(job: ImportJob) -> sheets.Plan:
+def _content(job: ImportJob) -> bytes:
     with job.file.open("rb") as file:
-        content = file.read()
-    return sheets.check(KINDS[job.kind], content, job.created_by)
+        return file.read()
+
+
+def plan_of(job: ImportJob) -> sheets.Plan:
+    return sheets.check(KINDS[job.kind], _content(job), job.created_by)
+
+
+def error_workbook(job: ImportJob):
+    """The job's file handed back with the errors its last run found marked."""
+    errors = [RowError(**error) for error in job.errors]
+    try:
+        grid = read(_content(job), max_bytes=sheets.MAX_BYTES, max_rows=sheets.MAX_ROWS)
+    except UnreadableFile:
+        grid = None
+    headers = find_headers(grid, KINDS[job.kind].COLUMNS)[0] if grid else None
+    return marked_workbook(
+        grid, headers.row if headers else None, errors, workbooks.TITLES[job.kind]
+    )
 
 
 def _record(job: ImportJob, plan: sheets.Plan, **more) -> None:

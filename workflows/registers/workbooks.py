@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from admin_site.exports import cell_value
 from workflows.household import idnumber
-from workflows.spreadsheets import bold_row, marked_workbook
+from workflows.spreadsheets import bold_row
 
 from . import households, projects
 
@@ -58,10 +58,6 @@ def template(kind: str, villages) -> Workbook:
     notes.append([])
     notes.append([str(NOTES[kind])])
     return workbook
-
-
-def errors(kind: str, plan) -> Workbook:
-    return marked_workbook(plan.grid, plan.header_row, plan.errors, TITLES[kind])
 
 
 def as_bytes(workbook: Workbook) -> bytes:
