@@ -242,6 +242,7 @@ def test_a_failed_import_resumes_without_writing_anything_twice(
     job = jobs.start("households", "台账.xlsx", content, people.cadre, county.county)
     jobs.run.call(job.pk)
     jobs.confirm(job)
+    monkeypatch.setattr(sheets, "COMMIT_EVERY", 1)  # each household committed as written
     real_write, written = households.write, []
 
     def write_then_fail(unit, user, source):

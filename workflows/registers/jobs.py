@@ -4,8 +4,9 @@ of what the dry run found; ``resume`` queues a failed job again. The task ``run`
 the job is waiting for, counting its progress on the job row as it goes.
 
 An import checks the file again first (the system may have changed since the dry run), then
-writes unit by unit, each in its own transaction: a failure part-way leaves every unit written
-so far whole, and running the job again finds them unchanged and writes the rest.
+writes unit by unit, each whole or not at all, committed a hundred at a time: a failure part-way
+leaves every unit committed so far whole, and running the job again finds them unchanged and
+writes the rest.
 """
 
 import dataclasses
@@ -31,8 +32,6 @@ from .scope import import_prefixes
 logger = logging.getLogger(__name__)
 
 KINDS = workbooks.KINDS
-# How often (in units written) the progress on the job row is brought up to date.
-PROGRESS_EVERY = 50
 
 
 def start(kind: str, name: str, content: bytes, user, region) -> ImportJob:
@@ -131,8 +130,7 @@ def _import(job: ImportJob) -> None:
     source = {"sha256": job.sha256, "name": job.file_name}
 
     def progress(done: int) -> None:
-        if done % PROGRESS_EVERY == 0 or done == len(plan.to_write):
-            ImportJob.objects.filter(pk=job.pk).update(processed=done)
+        ImportJob.objects.filter(pk=job.pk).update(processed=done)
 
     sheets.apply(KINDS[job.kind], plan, job.created_by, source, progress)
     _record(job, plan, processed=len(plan.to_write), status=ImportJob.Status.DONE)

@@ -3,7 +3,7 @@ unit (a household with its members' rows, a project), the units sorted into new,
 unchanged, and the errors placed by row and column.
 
 ``check`` is the dry run and writes nothing. ``apply`` imports the units of a checked plan one
-at a time, each in its own transaction: a unit is in whole or not at all, and a unit refused on
+at a time, each in a savepoint of its own: a unit is in whole or not at all, and a unit refused on
 import (say, changed meanwhile) is reported like a bad row while the others go in.
 """
 
@@ -35,6 +35,9 @@ from .scope import Unreadable, villages_for
 # A register of a county: 15,000 households are about 50,000 rows.
 MAX_BYTES = 40 * 1024 * 1024
 MAX_ROWS = 200_000
+# Units written per transaction: a commit each would cost more than the writing (on SQLite above
+# all); a failure loses at most this many, which running the job again writes.
+COMMIT_EVERY = 100
 
 
 @dataclasses.dataclass
@@ -131,20 +134,27 @@ def check(kind, content: bytes, user) -> Plan:
 
 
 def apply(kind, plan: Plan, user, source: dict, progress: Callable[[int], None]) -> dict:
-    """Write every new and changed unit of ``plan``, each in its own transaction; what was
-    written, by count."""
+    """Write every new and changed unit of ``plan``, each whole or not at all (a savepoint of
+    its own), committed ``COMMIT_EVERY`` units at a time; what was written, by count."""
     counts = {"created": 0, "updated": 0, "refused": 0}
-    for done, unit in enumerate(plan.to_write, start=1):
-        try:
-            with transaction.atomic():
-                kind.write(unit, user, source)
-            counts["created" if unit.existing is None else "updated"] += 1
-        except (Refusal, ValidationError) as error:
-            for reason in getattr(error, "reasons", None) or error.messages:
-                plan.add(unit.rows[0], None, None, reason)
-            counts["refused"] += 1
-        progress(done)
+    units = plan.to_write
+    for start in range(0, len(units), COMMIT_EVERY):
+        with transaction.atomic():
+            for unit in units[start : start + COMMIT_EVERY]:
+                _write_unit(kind, plan, unit, user, source, counts)
+        progress(min(start + COMMIT_EVERY, len(units)))
     return counts
+
+
+def _write_unit(kind, plan: Plan, unit: Unit, user, source: dict, counts: dict) -> None:
+    try:
+        with transaction.atomic():
+            kind.write(unit, user, source)
+        counts["created" if unit.existing is None else "updated"] += 1
+    except (Refusal, ValidationError) as error:
+        for reason in getattr(error, "reasons", None) or error.messages:
+            plan.add(unit.rows[0], None, None, reason)
+        counts["refused"] += 1
 
 
 # Readers of the cells both registers have: a reader takes the cell's value and returns what
