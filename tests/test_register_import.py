@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from approvals.audit import verify_record
 from approvals.models import AuditEntry
-from tests.helpers import run_worker
+from tests.helpers import race, run_worker
 from workflows.household import idnumber
 from workflows.household.models import ExitCase, Household, IdentificationCase, Member
 from workflows.project_library.models import ProjectApplication
@@ -296,3 +296,19 @@ def test_the_sample_workbooks_import_cleanly(county, people, tmp_path):
     for kind in ("households", "projects"):
         plan = import_now(kind, (tmp_path / f"{kind}.xlsx").read_bytes(), people.office)
         assert errors(plan) == [] and len(plan.new) == {"households": 4, "projects": 2}[kind]
+
+
+@pytest.mark.postgres
+def test_two_imports_of_one_file_at_once_write_each_household_once(concurrent_db, county, people):
+    content = xlsx("households", workbooks.sample_households([county.v11, county.v12], 3))
+    plans = [sheets.check(households, content, people.office) for _ in range(2)]
+    assert [len(plan.new) for plan in plans] == [3, 3]  # both looked before either wrote
+    source = {"sha256": plans[0].sha256, "name": "register.xlsx"}
+    counts = race(lambda i: sheets.apply(households, plans[i], people.office, source, print), 2)
+    assert sorted(c["created"] for c in counts) == [0, 3]
+    assert Household.objects.count() == 3 and IdentificationCase.objects.count() == 3
+    assert AuditEntry.objects.filter(action="import").count() == 3 + 3 + 1
+    loser = plans[[c["created"] for c in counts].index(0)]
+    assert {e.reason for e in loser.errors} == {
+        "刚被同时进行的另一次导入写入；再次导入本文件可核对是否一致"
+    }

@@ -30,7 +30,7 @@ from workflows.household.models import ExitCase, Household, IdentificationCase, 
 from workflows.spreadsheets import Column, normalise
 
 from .scope import IMPORT_ROLES, Unreadable
-from .sheets import Cells, Plan, Unit, choice, count, required, text
+from .sheets import Cells, Plan, Unit, choice, count, imported_meanwhile, required, text
 
 COLUMNS = (
     Column("county", "县", False),
@@ -374,6 +374,9 @@ def write(unit: Unit, user, source: dict) -> None:
     household: HouseholdRows = unit.content
     values = _household_values(household)
     if unit.existing is None:
+        village = household.facts["village"]
+        if Household.objects.filter(region=village, number=household.number).exists():
+            raise imported_meanwhile()
         _create(household, values, user, source)
         return
     stored = Household.objects.get(pk=unit.existing.pk)

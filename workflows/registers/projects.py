@@ -28,7 +28,7 @@ from workflows.project_library.spec import PROJECT_LIBRARY
 from workflows.spreadsheets import Column, as_text, normalise
 
 from .scope import IMPORT_ROLES, Unreadable
-from .sheets import Cells, Plan, Unit, choice, count, required, text
+from .sheets import Cells, Plan, Unit, choice, count, imported_meanwhile, required, text
 
 COLUMNS = (
     Column("name", "项目名称", True),
@@ -257,6 +257,13 @@ def write(unit: Unit, user, source: dict) -> None:
     row: ProjectRow = unit.content
     if unit.existing is None:
         project = row.project
+        same = ProjectApplication.objects.filter(
+            region=project.region,
+            name=project.name,
+            planned_start__year=project.planned_start.year,
+        )
+        if same.exists():
+            raise imported_meanwhile()
         targets = [
             PerformanceTarget(project=project, indicator=i, target_value=t) for i, t in row.targets
         ]

@@ -14,10 +14,11 @@ import hashlib
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from approvals.exceptions import Refusal
+from roles.models import Region
 from workflows.spreadsheets import (
     Grid,
     Headers,
@@ -63,6 +64,8 @@ class Plan:
     new: list[Unit] = dataclasses.field(default_factory=list)
     changed: list[Unit] = dataclasses.field(default_factory=list)
     unchanged: list[Unit] = dataclasses.field(default_factory=list)
+    # The importer's counties, locked while units are written (see ``apply``).
+    counties: list[int] = dataclasses.field(default_factory=list)
 
     @property
     def header_row(self) -> int | None:
@@ -129,17 +132,24 @@ def check(kind, content: bytes, user) -> Plan:
     plan.errors += errors
     if plan.errors:
         return plan
-    kind.plan_units(plan, data_rows(plan.grid, plan.headers), villages_for(user))
+    villages = villages_for(user)
+    plan.counties = sorted(county.pk for county in villages.counties.values())
+    kind.plan_units(plan, data_rows(plan.grid, plan.headers), villages)
     return plan
 
 
 def apply(kind, plan: Plan, user, source: dict, progress: Callable[[int], None]) -> dict:
     """Write every new and changed unit of ``plan``, each whole or not at all (a savepoint of
-    its own), committed ``COMMIT_EVERY`` units at a time; what was written, by count."""
+    its own), committed ``COMMIT_EVERY`` units at a time; what was written, by count.
+
+    Each batch holds the row lock of the importer's counties: two imports into a county at once
+    write one after the other, and the kind's ``write`` looks again, under the lock, for a
+    record the other has just written."""
     counts = {"created": 0, "updated": 0, "refused": 0}
     units = plan.to_write
     for start in range(0, len(units), COMMIT_EVERY):
         with transaction.atomic():
+            list(Region.objects.select_for_update().filter(pk__in=plan.counties).order_by("pk"))
             for unit in units[start : start + COMMIT_EVERY]:
                 _write_unit(kind, plan, unit, user, source, counts)
         progress(min(start + COMMIT_EVERY, len(units)))
@@ -151,6 +161,10 @@ def _write_unit(kind, plan: Plan, unit: Unit, user, source: dict, counts: dict) 
         with transaction.atomic():
             kind.write(unit, user, source)
         counts["created" if unit.existing is None else "updated"] += 1
+    except IntegrityError:
+        # Another import wrote the same person or record after this one looked.
+        plan.add(unit.rows[0], None, None, imported_meanwhile().messages[0])
+        counts["refused"] += 1
     except (Refusal, ValidationError) as error:
         for reason in getattr(error, "reasons", None) or error.messages:
             plan.add(unit.rows[0], None, None, reason)
@@ -205,3 +219,7 @@ def count(value) -> int | None:
     if not text.isdigit():
         raise Unreadable(_("应是整数"))
     return int(text)
+
+
+def imported_meanwhile() -> ValidationError:
+    return ValidationError(_("刚被同时进行的另一次导入写入；再次导入本文件可核对是否一致"))
