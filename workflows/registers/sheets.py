@@ -34,7 +34,7 @@ from workflows.spreadsheets import (
 from .scope import Unreadable, villages_for
 
 # A register of a county: 15,000 households are about 50,000 rows.
-MAX_BYTES = 40 * 1024 * 1024
+MAX_BYTES = 20 * 1024 * 1024  # the most any upload to the site may be (EVIDENCE_MAX_BYTES)
 MAX_ROWS = 200_000
 # Units written per transaction: a commit each would cost more than the writing (on SQLite above
 # all); a failure loses at most this many, which running the job again writes.
