@@ -24,23 +24,42 @@ from .models import AuditEntry, ChainedRecord, WorkflowCase
 from .spec import EDIT, IMPORT
 
 
-def _role(record, user, roles, action) -> str:
-    try:
-        return may_import(user, record.region, roles).enforce().role
-    except Refusal as exc:
-        record_denial(record, action, user, exc)
-        raise
+class Permits:
+    """``may_import``'s answers for one run of an import, asked once per region: a register of a
+    county writes thousands of records into a few hundred villages."""
+
+    def __init__(self, user, roles: Iterable[str]):
+        self.user, self.roles = user, list(roles)
+        self._decisions: dict[int, object] = {}
+
+    def role(self, record, action) -> str:
+        """The role ``user`` imports ``record`` as; refused (and logged) if none."""
+        decision = self._decisions.get(record.region_id)
+        if decision is None:
+            decision = may_import(self.user, record.region, self.roles)
+            self._decisions[record.region_id] = decision
+        try:
+            return decision.enforce().role
+        except Refusal as exc:
+            record_denial(record, action, self.user, exc)
+            raise
 
 
 def import_case(
-    case: WorkflowCase, user, *, roles: Iterable[str], source: dict, related: Iterable[RowEdit] = ()
+    case: WorkflowCase,
+    user,
+    *,
+    roles: Iterable[str],
+    source: dict,
+    related: Iterable[RowEdit] = (),
+    permits: Permits | None = None,
 ) -> AuditEntry:
     """Save a new case in the state it was built with (the one the register says), as someone
     holding one of ``roles`` over its region; its one trail entry says it was imported."""
     workflow = workflow_of(case)
     if case.state not in workflow.states:
         raise ValueError(f"{case.state!r} is no state of {workflow.name}")
-    return import_record(case, user, roles=roles, source=source, related=related)
+    return import_record(case, user, roles=roles, source=source, related=related, permits=permits)
 
 
 def import_record(
@@ -51,13 +70,15 @@ def import_record(
     source: dict,
     fields: Iterable[str] = (),
     related: Iterable[RowEdit] = (),
+    permits: Permits | None = None,
 ) -> AuditEntry | None:
     """A new ``record`` saved with its ``related`` rows and one ``import`` entry; or, for a
     record already saved, what the register changed in ``fields`` and ``related`` as one audited
-    edit (None when nothing changed). ``source`` names the file: ``{"sha256": …, "name": …}``."""
-    roles = list(roles)
+    edit (None when nothing changed). ``source`` names the file: ``{"sha256": …, "name": …}``;
+    ``permits`` (for ``user`` and ``roles``) keeps the answers of a run of many imports."""
+    permits = permits or Permits(user, roles)
     if record.pk is None:
-        role = _role(record, user, roles, IMPORT)
+        role = permits.role(record, IMPORT)
         with transaction.atomic():
             record.save()
             rows = [_apply_row(record, edit)[0] for edit in related]
@@ -77,7 +98,7 @@ def import_record(
             )
             record.save(update_fields=audit.HEAD_FIELDS)
         return entry
-    role = _role(record, user, roles, EDIT)
+    role = permits.role(record, EDIT)
     try:
         return _edit(record, user, role, source, fields, related)
     except Refusal as exc:

@@ -245,10 +245,10 @@ def test_a_failed_import_resumes_without_writing_anything_twice(
     monkeypatch.setattr(sheets, "COMMIT_EVERY", 1)  # each household committed as written
     real_write, written = households.write, []
 
-    def write_then_fail(unit, user, source):
+    def write_then_fail(unit, run):
         if len(written) == 2:
             raise ConnectionError("database went away")
-        real_write(unit, user, source)
+        real_write(unit, run)
         written.append(unit.key)
 
     monkeypatch.setattr(households, "write", write_then_fail)

@@ -30,7 +30,7 @@ from workflows.household.models import ExitCase, Household, IdentificationCase, 
 from workflows.spreadsheets import Column, normalise
 
 from .scope import IMPORT_ROLES, Unreadable
-from .sheets import Cells, Plan, Unit, choice, count, imported_meanwhile, required, text
+from .sheets import Cells, Plan, Run, Unit, choice, count, imported_meanwhile, required, text
 
 COLUMNS = (
     Column("county", "县", False),
@@ -368,7 +368,7 @@ def _refused(household: HouseholdRows) -> bool:
     return False
 
 
-def write(unit: Unit, user, source: dict) -> None:
+def write(unit: Unit, run: Run) -> None:
     """Import one household: new, with its cases in the states the register says; or the
     register's corrections of one already here, as one audited edit."""
     household: HouseholdRows = unit.content
@@ -377,7 +377,7 @@ def write(unit: Unit, user, source: dict) -> None:
         village = household.facts["village"]
         if Household.objects.filter(region=village, number=household.number).exists():
             raise imported_meanwhile()
-        _create(household, values, user, source)
+        _create(household, values, run)
         return
     stored = Household.objects.get(pk=unit.existing.pk)
     if not stored.edit_rule().roles:
@@ -394,7 +394,15 @@ def write(unit: Unit, user, source: dict) -> None:
             for field in MEMBER_FIELDS:
                 setattr(member, field, getattr(person, field))
             related.append(RowEdit(member, CHANGED))
-    import_record(stored, user, roles=IMPORT_ROLES, source=source, fields=EDITABLE, related=related)
+    import_record(
+        stored,
+        run.user,
+        roles=IMPORT_ROLES,
+        source=run.source,
+        fields=EDITABLE,
+        related=related,
+        permits=run.permits,
+    )
 
 
 def _member(household: Household, person: Person) -> Member:
@@ -407,7 +415,7 @@ def _member(household: Household, person: Person) -> Member:
     )
 
 
-def _create(household: HouseholdRows, values: dict, user, source: dict) -> None:
+def _create(household: HouseholdRows, values: dict, run: Run) -> None:
     facts = household.facts
     village = facts["village"]
     record = Household(
@@ -419,13 +427,17 @@ def _create(household: HouseholdRows, values: dict, user, source: dict) -> None:
         **values,
     )
     members = [RowEdit(_member(record, person), ADDED) for person in household.people]
-    import_record(record, user, roles=IMPORT_ROLES, source=source, related=members)
-    identification = IdentificationCase(
-        household=record, region=village, year=facts["identification_year"], state="registered"
-    )
-    import_case(identification, user, roles=IMPORT_ROLES, source=source)
+    writing = {"roles": IMPORT_ROLES, "source": run.source, "permits": run.permits}
+    import_record(record, run.user, related=members, **writing)
+    cases = [(IdentificationCase, facts["identification_year"], "registered")]
     if facts["exit_year"]:
-        exit_case = ExitCase(
-            household=record, region=village, year=facts["exit_year"], state="exited"
+        cases.append((ExitCase, facts["exit_year"], "exited"))
+    for model, year, state in cases:
+        case = model(
+            household=record,
+            region=village,
+            year=year,
+            state=state,
+            policy=run.policy(model, village),
         )
-        import_case(exit_case, user, roles=IMPORT_ROLES, source=source)
+        import_case(case, run.user, **writing)

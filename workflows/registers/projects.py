@@ -28,7 +28,7 @@ from workflows.project_library.spec import PROJECT_LIBRARY
 from workflows.spreadsheets import Column, as_text, normalise
 
 from .scope import IMPORT_ROLES, Unreadable
-from .sheets import Cells, Plan, Unit, choice, count, imported_meanwhile, required, text
+from .sheets import Cells, Plan, Run, Unit, choice, count, imported_meanwhile, required, text
 
 COLUMNS = (
     Column("name", "项目名称", True),
@@ -252,7 +252,7 @@ def _differs(row: ProjectRow, stored) -> bool:
     )
 
 
-def write(unit: Unit, user, source: dict) -> None:
+def write(unit: Unit, run: Run) -> None:
     """Import one project: new, in the state the register says; or its corrections."""
     row: ProjectRow = unit.content
     if unit.existing is None:
@@ -269,10 +269,11 @@ def write(unit: Unit, user, source: dict) -> None:
         ]
         import_case(
             project,
-            user,
+            run.user,
             roles=IMPORT_ROLES,
-            source=source,
+            source=run.source,
             related=[RowEdit(target, ADDED) for target in targets],
+            permits=run.permits,
         )
         return
     stored = ProjectApplication.objects.get(pk=unit.existing.pk)
@@ -285,4 +286,12 @@ def write(unit: Unit, user, source: dict) -> None:
             RowEdit(PerformanceTarget(project=stored, indicator=i, target_value=t), ADDED)
             for i, t in row.targets
         ]
-    import_record(stored, user, roles=IMPORT_ROLES, source=source, fields=FIELDS, related=related)
+    import_record(
+        stored,
+        run.user,
+        roles=IMPORT_ROLES,
+        source=run.source,
+        fields=FIELDS,
+        related=related,
+        permits=run.permits,
+    )

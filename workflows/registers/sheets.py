@@ -18,6 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from approvals.exceptions import Refusal
+from approvals.importing import Permits
+from approvals.models import Policy
 from roles.models import Region
 from workflows.spreadsheets import (
     Grid,
@@ -31,7 +33,7 @@ from workflows.spreadsheets import (
     read,
 )
 
-from .scope import Unreadable, villages_for
+from .scope import IMPORT_ROLES, Unreadable, villages_for
 
 # A register of a county: 15,000 households are about 50,000 rows.
 MAX_BYTES = 20 * 1024 * 1024  # the most any upload to the site may be (EVIDENCE_MAX_BYTES)
@@ -116,6 +118,23 @@ class Cells:
             return None
 
 
+@dataclasses.dataclass
+class Run:
+    """One import's writing: who, from which file, and the answers asked once for all its
+    records (may they import into a village; the policy a village's new cases are pinned to)."""
+
+    user: object
+    source: dict
+    permits: Permits
+    policies: dict = dataclasses.field(default_factory=dict)
+
+    def policy(self, model, region):
+        key = (model, region.pk)
+        if key not in self.policies:
+            self.policies[key] = Policy.current(model.workflow.name, region.code)
+        return self.policies[key]
+
+
 def sha256_of(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
@@ -147,19 +166,20 @@ def apply(kind, plan: Plan, user, source: dict, progress: Callable[[int], None])
     record the other has just written."""
     counts = {"created": 0, "updated": 0, "refused": 0}
     units = plan.to_write
+    run = Run(user, source, Permits(user, IMPORT_ROLES))
     for start in range(0, len(units), COMMIT_EVERY):
         with transaction.atomic():
             list(Region.objects.select_for_update().filter(pk__in=plan.counties).order_by("pk"))
             for unit in units[start : start + COMMIT_EVERY]:
-                _write_unit(kind, plan, unit, user, source, counts)
+                _write_unit(kind, plan, unit, run, counts)
         progress(min(start + COMMIT_EVERY, len(units)))
     return counts
 
 
-def _write_unit(kind, plan: Plan, unit: Unit, user, source: dict, counts: dict) -> None:
+def _write_unit(kind, plan: Plan, unit: Unit, run: Run, counts: dict) -> None:
     try:
         with transaction.atomic():
-            kind.write(unit, user, source)
+            kind.write(unit, run)
         counts["created" if unit.existing is None else "updated"] += 1
     except IntegrityError:
         # Another import wrote the same person or record after this one looked.
