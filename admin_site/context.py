@@ -1,6 +1,7 @@
 """Template context for every admin page: which parts of the menu this person may open."""
 
 from roles.catalogue import Role
+from workflows.registers.scope import IMPORT_ROLES
 
 from .request_scope import has_any_role, request_jurisdiction
 
@@ -23,5 +24,6 @@ def navigation(request):
             "dashboard": working,
             "inspector": may_inspect(request),
             "ledgers": working,
+            "registers": bool(set(IMPORT_ROLES) & set(request_jurisdiction(request))),
         }
     }

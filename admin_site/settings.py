@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "workflows.monitoring",
     "viewflow.workflow",
     "workflows.rectification",
+    "workflows.registers",
     "notifications",
     "rest_framework",
     "drf_spectacular",

@@ -16,6 +16,7 @@ from approvals.models import SecurityEvent
 from notifications import views as notification_views
 from roles.jurisdiction import jurisdiction_of
 from workflows.rectification import outputs as rectification_outputs
+from workflows.registers import views as register_views
 
 from . import dashboard, inspector, ledgers, queue, standin_pages
 from .api import tokens as api_tokens
@@ -103,6 +104,7 @@ class JingzhunAdminSite(admin.AdminSite):
             *dashboard.urls(wrap),
             *ledgers.urls(wrap),
             *rectification_outputs.urls(wrap),
+            *register_views.urls(wrap),
             *notification_views.urls(wrap),
             *api_tokens.urls(wrap),
             *standin_pages.urls(wrap),

@@ -102,6 +102,24 @@ def may_edit(record, user) -> Decision:
     return Decision(held)
 
 
+def may_import(user, region, roles: Iterable[str]) -> Decision:
+    """May ``user`` import records into ``region``? Those holding one of ``roles`` (the roles
+    the importing procedure names) over it."""
+    held = roles_held(user, region, _acting(roles))
+    if held:
+        return Decision(held)
+    return Decision(
+        reasons=[
+            Reason(
+                "no_role_to_import",
+                _("您在%(region)s没有“%(roles)s”角色，不能导入"),
+                region=region.name,
+                roles=role_labels(roles),
+            )
+        ]
+    )
+
+
 def may_read(subject, user, *, jurisdiction=None) -> Decision:
     """May ``user`` read ``subject``: a record (one in their read scope, which every role held
     gives, read-only ones included) or a model (some of its records, if they hold any role)?"""

@@ -26,6 +26,7 @@ PUBLIC_ROLE_LABEL = _("公众")
 CREATE = "create"
 EDIT = "edit"
 START_CHAIN = "start_chain"
+IMPORT = "import"
 FILE_OBJECTION = "file_objection"
 # The actions the engine adds to every state with a notice (see ``Notice``).
 CLOSE_NOTICE = "close_notice"
@@ -38,6 +39,7 @@ ENGINE_ACTION_LABELS = {
     CREATE: _("新建"),
     EDIT: _("修改记录"),
     START_CHAIN: _("建立审计链条（已有数据）"),
+    IMPORT: _("从台账导入"),
     FILE_OBJECTION: _("提出异议"),
     CLAIM: _("认领"),
     ASSIGN: _("指派"),

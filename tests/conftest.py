@@ -3,8 +3,8 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import connection
-from hypothesis import settings as hypothesis_settings
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from approvals.database_roles import append_only_tables
 from tests.factories import PolicyFactory, RegionFactory, RoleAssignmentFactory, child_region

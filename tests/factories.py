@@ -72,6 +72,7 @@ from workflows.rectification.models import (
     RectificationRound,
     UnitTask,
 )
+from workflows.registers.models import ImportJob
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -773,3 +774,18 @@ class QueueFilterFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     name = factory.Sequence(lambda n: f"常用{n}")
     query = "workflow=toy&state=review"
+
+
+class ImportJobFactory(factory.django.DjangoModelFactory):
+    """A register file checked and waiting for its importer to confirm it."""
+
+    class Meta:
+        model = ImportJob
+
+    kind = ImportJob.Kind.HOUSEHOLDS
+    status = ImportJob.Status.CHECKED
+    created_by = factory.SubFactory(UserFactory)
+    region = factory.SubFactory(RegionFactory, level=Level.COUNTY)
+    file = factory.LazyFunction(lambda: ContentFile(b"\xef\xbb\xbf", name="register.csv"))
+    file_name = "register.csv"
+    sha256 = "0" * 64

@@ -1,4 +1,5 @@
-"""Moving toy cases along for the tests, and entering the policy data they run on."""
+"""Moving toy cases along for the tests, entering the policy data they run on, and running the
+background tasks they queue."""
 
 import datetime
 import threading
@@ -6,6 +7,8 @@ import threading
 import time_machine
 from django.db import connection
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from approvals import calendar, perform, policy_versions
 from approvals.models import Policy
@@ -102,3 +105,21 @@ def enter_schedule(year, holidays=None, workdays=None):
     schedule.full_clean()
     policy_versions.load(schedule)
     return schedule
+
+
+def run_worker():
+    """Run the queued tasks that are due, one at a time, as ``manage.py db_worker`` does (its
+    loop also recycles the database connection, which would end the test's transaction)."""
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    while (queued := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+        queued.claim(worker.worker_id)
+        worker.run_task(queued)

@@ -32,6 +32,7 @@ from tests.factories import (
     EvidenceFactory,
     ExitCaseFactory,
     IdentificationCaseFactory,
+    ImportJobFactory,
     PolicyFactory,
     PovertyLineFactory,
     ProjectApplicationFactory,
@@ -68,6 +69,7 @@ CAMPAIGN_READERS = {
     "auditor",
     "county_admin",
 }
+REGISTER_IMPORTERS = {"village_committee", "township_reviewer", "county_office"}
 # Case models whose objects in the world below have a file kept by a step.
 FILES_KEPT = {"project_library_projectapplication", "rectification_problem"}
 SUPERUSER_ONLY = {"axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
@@ -143,6 +145,13 @@ def expected(name: str, role: str, inside: bool) -> int:
         # workbook of a file not kept in this session sends the person back to upload again.
         view = name.removeprefix("rectification_campaign_import")
         return {"_confirm": 405, "_errors": 302}.get(view, 200)
+    if name.startswith("register_import"):
+        # Importing registers is for the roles that keep them; a job is its importer's own, so
+        # anyone else's is a 404 (confirming and resuming are POST-only).
+        view = name.removeprefix("register_import")
+        if view in ("", "_template"):
+            return 200 if role in REGISTER_IMPORTERS else 403
+        return 405 if view in ("_confirm", "_resume") else 404
     if name == "queue_bulk_result":
         return 302  # shown once after a bulk action; otherwise back to the queue
     if name.startswith("inspector"):
@@ -273,7 +282,11 @@ def world(county, people):
         )
     }
     files.update({e.problem: e.sha256 for e in evidence})
-    return SimpleNamespace(objects=objects, files=files, campaigns=campaigns)
+    jobs = (
+        ImportJobFactory(created_by=people.office, region=county.county),
+        ImportJobFactory(created_by=outside_cadre, region=county.other_county),
+    )
+    return SimpleNamespace(objects=objects, files=files, campaigns=campaigns, jobs=jobs)
 
 
 def url_for(name, world, inside):
@@ -291,6 +304,10 @@ def url_for(name, world, inside):
         return reverse(f"admin:{name}", args=[token.pk]) if inside else None
     if name.startswith("campaign_"):
         return reverse(f"admin:{name}", args=[world.campaigns[0 if inside else 1].pk])
+    if name == "register_import_template":
+        return reverse(f"admin:{name}", args=["households"]) if inside else None
+    if name.startswith("register_import_"):
+        return reverse(f"admin:{name}", args=[world.jobs[0 if inside else 1].pk])
     if name == "rectification_campaign_import_errors":
         return reverse(f"admin:{name}", args=["0" * 64]) if inside else None
     match = re.fullmatch(

@@ -158,12 +158,15 @@ def test_every_csv_and_excel_writer_goes_through_the_shared_cells():
         for path in (PROJECT / package).rglob("*.py")
         if any(word in path.read_text() for word in writers)
     ]
-    # The problem-list import reads uploaded workbooks (importing_sheets) and writes its template
-    # and error workbooks cell by cell through exports.cell_value (importing_workbooks).
+    # The imports read uploaded workbooks (workflows/spreadsheets.py) and write their templates
+    # and error workbooks cell by cell through exports.cell_value (importing_workbooks, and
+    # the registers' workbooks).
     importing = PROJECT / "workflows" / "rectification"
     assert sorted(sources) == [
         PROJECT / "admin_site" / "exports.py",
-        importing / "importing_sheets.py",
         importing / "importing_workbooks.py",
+        PROJECT / "workflows" / "registers" / "workbooks.py",
+        PROJECT / "workflows" / "spreadsheets.py",
     ]
-    assert "cell_value(" in (importing / "importing_workbooks.py").read_text()
+    for writer in ("workflows/spreadsheets.py", "workflows/registers/workbooks.py"):
+        assert "cell_value(" in (PROJECT / writer).read_text()

@@ -15,7 +15,6 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from approvals import calendar, listeners, perform, perform_bulk
@@ -28,6 +27,7 @@ from tests.factories import (
     PreferenceFactory,
     ToyCaseFactory,
 )
+from tests.helpers import run_worker
 
 FAILING_EMAIL = "tests.test_notifications.RefusingEmailBackend"
 
@@ -40,24 +40,6 @@ class RefusingEmailBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("mail server down")
-
-
-def run_worker():
-    """Run the queued tasks that are due, one at a time, as ``manage.py db_worker`` does (its
-    loop also recycles the database connection, which would end the test's transaction)."""
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    )
-    while (queued := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
-        queued.claim(worker.worker_id)
-        worker.run_task(queued)
 
 
 @pytest.fixture

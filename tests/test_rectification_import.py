@@ -16,7 +16,8 @@ from approvals.exceptions import Reason, TransitionNotAllowed
 from approvals.models import AuditEntry, SecurityEvent
 from tests.factories import RoleAssignmentFactory, UnitFactory, child_region
 from tests.rectification_setup import county_with_units
-from workflows.rectification import importing, importing_sheets, importing_workbooks, process
+from workflows import spreadsheets
+from workflows.rectification import importing, importing_workbooks, process
 from workflows.rectification.choices import Tier
 from workflows.rectification.models import Problem
 
@@ -240,7 +241,7 @@ def test_deadline_formats(setup, cell, tier, deadline, days):
             "这是旧版Excel文件（.xls），请在Excel中另存为.xlsx后再导入",
         ),
         (xlsx(headers=[]), "表格中没有内容"),
-        (b"x" * (importing_sheets.MAX_BYTES + 1), "文件超过5 MB，请分成几个文件导入"),
+        (b"x" * (spreadsheets.MAX_BYTES + 1), "文件超过5 MB，请分成几个文件导入"),
     ],
 )
 def test_a_file_that_is_no_problem_list_is_one_clear_message(setup, content, reason):
@@ -251,13 +252,13 @@ def test_a_file_that_is_no_problem_list_is_one_clear_message(setup, content, rea
 def test_a_workbook_that_would_unpack_too_large_is_refused_unread(setup):
     out = io.BytesIO(xlsx(row(1)))
     with zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/padding.bin", b"\0" * (importing_sheets.MAX_UNPACKED_BYTES + 1))
+        archive.writestr("xl/padding.bin", b"\0" * (spreadsheets.MAX_UNPACKED_BYTES + 1))
     report = dry_run(setup, out.getvalue())
     assert errors(report) == [(None, "", "", "文件内容过大，请分成几个文件导入")]
 
 
 def test_a_sheet_with_too_many_rows_is_refused(setup, monkeypatch):
-    monkeypatch.setattr(importing_sheets, "MAX_ROWS", 2)
+    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 2)
     assert errors(dry_run(setup, xlsx(row(1), row(2)))) == []
     report = dry_run(setup, xlsx(row(1), row(2), row(3)))
     assert errors(report) == [(None, "", "", "表格超过2行，请分成几个文件导入")]
@@ -543,7 +544,7 @@ def test_the_page_reports_errors_and_offers_no_confirmation(client, setup):
         (b"%PDF-1.4\x00binary", "无法读取该文件，请上传Excel（.xlsx）或CSV文件"),
         (xlsx(headers=[]), "表格中没有内容"),
         (b"", "所提交的是空文件。"),
-        (b"x" * (importing_sheets.MAX_BYTES + 1), "文件超过5 MB，请分成几个文件导入"),
+        (b"x" * (spreadsheets.MAX_BYTES + 1), "文件超过5 MB，请分成几个文件导入"),
     ],
 )
 def test_a_bad_file_is_a_message_never_a_500(client, setup, content, message):

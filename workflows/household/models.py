@@ -82,6 +82,11 @@ class Household(ChainedRecord):
         editable=False,
     )
     monitored_since = models.DateField(_("纳入监测日期"), null=True, blank=True, editable=False)
+    # The figure the county's register gives (imported), kept apart from the yearly assessments
+    # the identification and exit guards read: nothing is decided on it.
+    register_income = models.DecimalField(
+        _("台账人均纯收入（元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     low_income_guarantee = models.BooleanField(_("低保兜底"), default=False)
     # The facts the exclusion rules (四类人员) read; a rule that is switched on refuses on a fact.
     public_payroll = models.BooleanField(_("家庭成员中有财政供养人员"), default=False)
@@ -167,6 +172,7 @@ class Member(models.Model):
         error_messages={"unique": _("该身份证号码已登记在另一户中，一人不能同时属于两户")},
     )
     relation = models.CharField(_("与户主关系"), max_length=16, choices=Relation.choices)
+    ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
     sex = models.CharField(_("性别"), max_length=8, choices=Sex.choices, editable=False)
     birth_date = models.DateField(_("出生日期"), editable=False)
     health = models.CharField(

@@ -26,9 +26,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from admin_site.ledgers import XLSX
 from admin_site.uploads import refused_uploads
+from workflows.spreadsheets import MAX_BYTES
 
 from . import importing, importing_workbooks
-from .importing_sheets import MAX_BYTES
 from .models import Campaign
 
 SESSION_KEY = "rectification_import"

@@ -30,27 +30,22 @@ from approvals import typed_input
 from approvals.exceptions import Refusal
 from roles import units as unit_people
 from roles.models import Unit
+from workflows.spreadsheets import (
+    Column,
+    Grid,
+    Headers,
+    RowError,
+    UnreadableFile,
+    as_text,
+    data_rows,
+    find_headers,
+    normalise,
+    read,
+)
 
 from . import process
 from .choices import Tier
-from .importing_sheets import Grid, UnreadableFile, read
 from .models import Campaign, Problem
-
-# How many rows above the header row a sheet may have (a title, a date line).
-HEADER_SEARCH_ROWS = 10
-
-
-@dataclasses.dataclass(frozen=True)
-class Column:
-    """A column of the problem list: the field it fills and the header naming it in the file.
-
-    Headers stay Chinese whatever the page's language: they are what the county's files say.
-    """
-
-    key: str
-    header: str
-    required: bool
-
 
 COLUMNS = (
     Column("number", "序号", True),
@@ -97,42 +92,10 @@ WORKING_DAYS = re.compile(r"(\d+)个?工作日内?" + COMPLETION)
 TIER_WORDS = {"立行立改": Tier.IMMEDIATE, "长期坚持": Tier.LONG_TERM}
 
 
-def normalise(value) -> str:
-    """A header, a unit's name or a short code as compared: NFKC (full-width to half-width),
-    with every space and control character removed."""
-    text = unicodedata.normalize("NFKC", _as_text(value))
-    return "".join(c for c in text if not c.isspace() and unicodedata.category(c)[0] != "C")
-
-
 def typed_text(field: str, value) -> str:
     """A text cell as the service keeps it (``typed_input.prose``): compared in that form with a
     problem already imported."""
-    return typed_input.prose(_as_text(value), multiline=field != "area")
-
-
-def _as_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
-@dataclasses.dataclass(frozen=True)
-class RowError:
-    """One thing wrong with the file: where (the row as Excel numbers it, the column's header;
-    either empty when the whole file or row is meant), the value found, and why."""
-
-    row: int | None
-    column: str
-    value: str
-    reason: str
-    # The cell's column in the sheet (0-based), to mark it in the error workbook.
-    column_index: int | None = None
+    return typed_input.prose(as_text(value), multiline=field != "area")
 
 
 @dataclasses.dataclass
@@ -217,7 +180,7 @@ class Report:
             RowError(
                 row,
                 HEADERS.get(key, "") if key else "",
-                _as_text(value) if value is not None else "",
+                as_text(value) if value is not None else "",
                 str(reason),
                 self.columns.get(key) if key else None,
             )
@@ -303,36 +266,10 @@ def import_problems(campaign: Campaign, content: bytes, *, actor) -> Report:
 
 def _find_headers(report: Report) -> bool:
     """Find the header row among the first rows and each column's place in it."""
-    rows = report.grid.rows[:HEADER_SEARCH_ROWS]
-    known = {normalise(column.header): column.key for column in COLUMNS}
-    best, best_found = None, {}
-    for number, row in enumerate(rows, start=1):
-        found: dict[str, list[int]] = {}
-        for index, value in enumerate(row):
-            key = known.get(normalise(value))
-            if key:
-                found.setdefault(key, []).append(index)
-        if len(found) > len(best_found):
-            best, best_found = number, found
-    if best is None:
-        report.add(
-            None,
-            None,
-            None,
-            _("找不到表头：表头行应包含列%(columns)s")
-            % {"columns": "、".join(c.header for c in COLUMNS if c.required)},
-        )
-        return False
-    report.header_row = best
-    for key, indexes in best_found.items():
-        if len(indexes) > 1:
-            report.add(
-                best, None, HEADERS[key], _("列“%(column)s”出现了两次") % {"column": HEADERS[key]}
-            )
-    report.columns = {key: indexes[0] for key, indexes in best_found.items()}
-    missing = [c.header for c in COLUMNS if c.required and c.key not in report.columns]
-    if missing:
-        report.add(best, None, None, _("缺少必填列：%(columns)s") % {"columns": "、".join(missing)})
+    headers, errors = find_headers(report.grid, COLUMNS)
+    report.errors += errors
+    if headers is not None:
+        report.header_row, report.columns = headers.row, headers.columns
     return report.ok
 
 
@@ -349,15 +286,8 @@ def _check_rows(report: Report, actor) -> None:
     units = _county_units(campaign)
     existing = {p.number: p for p in campaign.problems.prefetch_related("units")}
     seen: dict[int, int] = {}
-    for number, cells in enumerate(report.grid.rows, start=1):
-        if number <= report.header_row:
-            continue
-        values = {
-            key: cells[index] if index < len(cells) else None
-            for key, index in report.columns.items()
-        }
-        if all(not normalise(value) for value in values.values()):
-            continue
+    headers = Headers(report.header_row, report.columns)
+    for number, values in data_rows(report.grid, headers):
         row = _read_row(report, number, values, units)
         if row is None:
             continue
@@ -472,7 +402,7 @@ def _unit_named(name: str, units) -> Unit:
 
 
 def _unit_names(value) -> list[str]:
-    text = unicodedata.normalize("NFKC", _as_text(value))
+    text = unicodedata.normalize("NFKC", as_text(value))
     return [name for name in (normalise(n) for n in UNIT_SEPARATORS.split(text)) if name]
 
 
