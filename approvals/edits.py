@@ -5,7 +5,8 @@ as households that outlive their cases. The record says who may edit it now (``e
 and which approved figures nobody edits in place (``fixed_figures()``); this module locks it,
 compares what the caller saved with what the database holds (it does not trust the caller's
 list of changes), writes the rows and one audit entry with each old and new value
-(``approvals.diffs``), or nothing at all. An edit that changes nothing writes no entry.
+(``approvals.diffs``), or nothing at all. An edit that changes nothing writes no entry. The steps are public so
+that ``approvals.importing`` corrects a record from a register the same way.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def _state(record) -> str:
     return getattr(record, "state", "")
 
 
-def _lock(record):
+def lock_for_edit(record):
     """The record re-read under its row lock (a case: refused if its state moved meanwhile)."""
     if isinstance(record, WorkflowCase):
         fresh, _held = lock_fresh(record)
@@ -51,7 +52,8 @@ def _lock(record):
     return fresh
 
 
-def _own_fields(record, names: Iterable[str]) -> list:
+def own_fields(record, names: Iterable[str]) -> list:
+    """The model fields ``names`` of ``record``: only those an edit may change."""
     fields = [type(record)._meta.get_field(name) for name in names]
     for field in fields:
         if not field.editable or field.name in record.engine_fields:
@@ -65,7 +67,7 @@ def _belongs(row, link, record) -> bool:
     return record.pk is not None and getattr(row, link.attname) == record.pk
 
 
-def _apply_row(record, edit: RowEdit) -> tuple[dict | None, str, tuple]:
+def apply_row(record, edit: RowEdit) -> tuple[dict | None, str, tuple]:
     """Write one related row; return its entry (None if it reads the same), the accessor of
     its kind of row on the record (e.g. ``performance_targets``) and the row as it was and as it
     is now (an added row was nothing, a deleted one is nothing now)."""
@@ -100,9 +102,9 @@ def _apply_row(record, edit: RowEdit) -> tuple[dict | None, str, tuple]:
     return entry, accessor, (old, edit.row)
 
 
-def _refuse_fixed(record, fixed, changed: list[dict], related: list[tuple]) -> None:
+def refuse_fixed(record, fixed, changed: list[dict], related: list[tuple]) -> None:
     """Refuse, naming them, any approved figure (field or related row) the edit would change;
-    ``related`` holds each changed row's entry, accessor and states (``_apply_row``)."""
+    ``related`` holds each changed row's entry, accessor and states (``apply_row``)."""
     if fixed is None:
         return
     meta = type(record)._meta
@@ -131,16 +133,16 @@ def record_edit(
     """
     try:
         with transaction.atomic():
-            fresh = _lock(record)
+            fresh = lock_for_edit(record)
             role = may_edit(fresh, user).enforce().role
-            own = _own_fields(record, fields)
+            own = own_fields(record, fields)
             changed = diffs.changes(fresh, record, own)
             for change in changed:
                 attname = type(record)._meta.get_field(change["field"]).attname
                 setattr(fresh, attname, getattr(record, attname))
-            rows = [_apply_row(record, edit) for edit in related]
+            rows = [apply_row(record, edit) for edit in related]
             rows = [(row, accessor, states) for row, accessor, states in rows if row]
-            _refuse_fixed(fresh, fresh.fixed_figures(), changed, rows)
+            refuse_fixed(fresh, fresh.fixed_figures(), changed, rows)
             if not changed and not rows:
                 return None
             entry = audit.prepare(
@@ -154,7 +156,7 @@ def record_edit(
                 data={"changes": changed, "related": [row for row, _accessor, _states in rows]},
                 now=clock.now(),
             )
-            _save(fresh, [c["field"] for c in changed], entry)
+            save_with_entry(fresh, [c["field"] for c in changed], entry)
     except Refusal as exc:
         record_denial(record, EDIT, user, exc)
         raise
@@ -163,7 +165,7 @@ def record_edit(
     return entry
 
 
-def _save(fresh, names: list[str], entry: AuditEntry) -> None:
+def save_with_entry(fresh, names: list[str], entry: AuditEntry) -> None:
     """Write the record's changed fields and its chain head, and the entry, in one go."""
     names = [*names, *audit.HEAD_FIELDS]
     if isinstance(fresh, WorkflowCase):
@@ -175,7 +177,8 @@ def _save(fresh, names: list[str], entry: AuditEntry) -> None:
     entry.save(force_insert=True)
 
 
-def _values(record) -> list[dict]:
+def values_of(record) -> list[dict]:
+    """Every value of ``record`` as a change from nothing: what a first entry records."""
     fields = [f for f in type(record)._meta.concrete_fields if not f.primary_key]
     skip = {*audit.HEAD_FIELDS, "region"}
     return diffs.changes(None, record, [f for f in fields if f.name not in skip])
@@ -193,7 +196,7 @@ def create_record(
         raise
     with transaction.atomic():
         record.save()
-        rows = [_apply_row(record, edit)[0] for edit in related]
+        rows = [apply_row(record, edit)[0] for edit in related]
         entry = audit.append(
             record,
             action=CREATE,
@@ -202,7 +205,7 @@ def create_record(
             actor=user,
             actor_role=role,
             comment=(comment or "").strip(),
-            data={"changes": _values(record), "related": rows},
+            data={"changes": values_of(record), "related": rows},
         )
         record.save(update_fields=audit.HEAD_FIELDS)
     return entry
@@ -225,7 +228,7 @@ def start_chain(record: ChainedRecord) -> AuditEntry:
     """The first entry of a record that existed before it kept a chain, written by the system
     account: every value it holds, and every row that belongs to it, as found."""
     with transaction.atomic():
-        fresh = _lock(record)
+        fresh = lock_for_edit(record)
         if fresh.audit_count:
             raise ValueError(f"{record!r} has a chain already")
         entry = audit.append(
@@ -235,7 +238,7 @@ def start_chain(record: ChainedRecord) -> AuditEntry:
             to_state=_state(fresh),
             actor=system_user(),
             actor_role=SYSTEM_ROLE,
-            data={"changes": _values(fresh), "related": _owned_rows(fresh)},
+            data={"changes": values_of(fresh), "related": _owned_rows(fresh)},
         )
         fresh.save(update_fields=audit.HEAD_FIELDS)
     for name in audit.HEAD_FIELDS:

@@ -17,7 +17,15 @@ from django.db import transaction
 from . import audit, clock, diffs
 from .binding import POLICY_KEY
 from .decisions import may_import
-from .edits import RowEdit, _apply_row, _lock, _own_fields, _refuse_fixed, _save, _values
+from .edits import (
+    RowEdit,
+    apply_row,
+    lock_for_edit,
+    own_fields,
+    refuse_fixed,
+    save_with_entry,
+    values_of,
+)
 from .engine import record_denial, workflow_of
 from .exceptions import Refusal
 from .models import AuditEntry, ChainedRecord, WorkflowCase
@@ -81,8 +89,8 @@ def import_record(
         role = permits.role(record, IMPORT)
         with transaction.atomic():
             record.save()
-            rows = [_apply_row(record, edit)[0] for edit in related]
-            data = {"source": source, "changes": _values(record), "related": rows}
+            rows = [apply_row(record, edit)[0] for edit in related]
+            data = {"source": source, "changes": values_of(record), "related": rows}
             if isinstance(record, WorkflowCase):
                 data[POLICY_KEY] = record.policy.version if record.policy_id else None
             state = getattr(record, "state", "")
@@ -108,14 +116,14 @@ def import_record(
 
 def _edit(record, user, role, source, fields, related) -> AuditEntry | None:
     with transaction.atomic():
-        fresh = _lock(record)
-        changed = diffs.changes(fresh, record, _own_fields(record, fields))
+        fresh = lock_for_edit(record)
+        changed = diffs.changes(fresh, record, own_fields(record, fields))
         for change in changed:
             attname = type(record)._meta.get_field(change["field"]).attname
             setattr(fresh, attname, getattr(record, attname))
-        applied = [_apply_row(record, edit) for edit in related]
+        applied = [apply_row(record, edit) for edit in related]
         applied = [(row, accessor, states) for row, accessor, states in applied if row]
-        _refuse_fixed(fresh, fresh.fixed_figures(), changed, applied)
+        refuse_fixed(fresh, fresh.fixed_figures(), changed, applied)
         rows = [row for row, _accessor, _states in applied]
         if not changed and not rows:
             return None
@@ -130,7 +138,7 @@ def _edit(record, user, role, source, fields, related) -> AuditEntry | None:
             data={"source": source, "changes": changed, "related": rows},
             now=clock.now(),
         )
-        _save(fresh, [c["field"] for c in changed], entry)
+        save_with_entry(fresh, [c["field"] for c in changed], entry)
     for name in audit.HEAD_FIELDS:
         setattr(record, name, getattr(fresh, name))
     return entry
