@@ -5,8 +5,8 @@ as households that outlive their cases. The record says who may edit it now (``e
 and which approved figures nobody edits in place (``fixed_figures()``); this module locks it,
 compares what the caller saved with what the database holds (it does not trust the caller's
 list of changes), writes the rows and one audit entry with each old and new value
-(``approvals.diffs``), or nothing at all. An edit that changes nothing writes no entry. The steps are public so
-that ``approvals.importing`` corrects a record from a register the same way.
+(``approvals.diffs``), or nothing at all. An edit that changes nothing writes no entry. The
+steps are public so that ``approvals.importing`` corrects a record from a register the same way.
 """
 
 from __future__ import annotations
