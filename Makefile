@@ -22,14 +22,10 @@ demo: $(STAMP)
 	$(PY) manage.py seed_demo
 	$(PY) manage.py db_worker & trap 'kill $$!' EXIT; $(PY) manage.py runserver 127.0.0.1:8000
 
-# The suite runs in TEST_WORKERS processes (pytest-xdist), each on its own test database; a
-# file's tests stay in one process, so its module fixtures are built once.
-TEST_WORKERS ?= 2
-
 test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest
 
 format: $(STAMP)
 	$(PY) -m ruff check --fix .
