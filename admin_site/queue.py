@@ -24,8 +24,10 @@ from approvals import perform_bulk
 from approvals.procedures import workflow_models
 from approvals.spec import ActionKind
 
+from .confirmation import confirmation_page, is_confirmed, steps_needing_confirmation
 from .filters import RegionFilterField
 from .request_scope import request_jurisdiction, write_roles
+from .submissions import Outcome, once
 from .typed_fields import LineField, bounded_ids
 
 PAGE_SIZE = 50
@@ -173,20 +175,32 @@ def _by_state(workflow, cases, today) -> list[tuple[str, list[dict]]]:
 
 def _bulk(request, model, form):
     """One action with one comment on the selected cases, each checked and audited on its own;
-    the result is shown after a redirect, so reloading it does not act again."""
+    a decisive action is confirmed first (how many cases, what funds), the form acts once
+    however often it is posted, and the result is shown after a redirect, so reloading it does
+    not act again."""
     selected = request.POST.getlist("selected")
     ids = bounded_ids(selected, model._meta.pk)  # a 25-digit id selects nothing, on any database
     cases = list(_filtered(request, model, form).filter(pk__in=ids).order_by("state_since", "pk"))
     action = request.POST.get("action", "")
+    if not is_confirmed(request):
+        changes = steps_needing_confirmation(model.workflow, action, cases)
+        if changes:
+            back = f"{reverse('admin:queue')}?{request.GET.urlencode()}"
+            title = str(model.workflow.action_label(action))
+            return confirmation_page(request, title=title, changes=changes, back=back)
+    return once(request, lambda: _bulk_outcome(request, model, cases, action, selected))
+
+
+def _bulk_outcome(request, model, cases, action, selected) -> Outcome:
     result = perform_bulk(cases, action, request.user, comment=request.POST.get("comment", ""))
-    request.session[BULK_RESULT] = {
+    summary = {
         "action": str(model.workflow.action_label(action)),
         "workflow": model.workflow.name,
         "done": [f"{case}：{case.state_label}" for case, _entry in result.done],
         "refused": [(str(case), [str(r) for r in reasons]) for case, reasons in result.refused],
         "missing": len(set(selected)) - len(cases),
     }
-    return redirect("admin:queue_bulk_result")
+    return Outcome(reverse("admin:queue_bulk_result"), {BULK_RESULT: summary})
 
 
 BULK_RESULT = "jingzhun_bulk_result"

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 
+from admin_site.models import FormSubmission
 from approvals import checkpoints, create_case, edits, perform, policy_versions
 from approvals.models import AuditEntry, Checkpoint, NoticePeriod, Objection, Policy, SecurityEvent
 from approvals.notices import file_objection, running_notice
@@ -645,3 +646,12 @@ class PreferenceFactory(factory.django.DjangoModelFactory):
     by_message = True
     message_address = "13900001234"
     immediate = True
+
+
+class FormSubmissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FormSubmission
+
+    token = factory.Faker("uuid4", cast_to=None)
+    user = factory.SubFactory(UserFactory)
+    path = "/admin/queue/"

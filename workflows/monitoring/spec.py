@@ -71,7 +71,12 @@ INCLUSION = Workflow(
         record_deliberation("deliberation", "village_notice"),
         refusal("decline", _("评议未通过"), "deliberation", VILLAGE),
         Transition(
-            "township_approve", _("审核通过"), ("township_review",), "county_review", TOWNSHIP
+            "township_approve",
+            _("审核通过"),
+            ("township_review",),
+            "county_review",
+            TOWNSHIP,
+            confirm=True,
         ),
         Transition(
             "return_for_reverification",
@@ -89,6 +94,7 @@ INCLUSION = Workflow(
             MONITORED,
             APPROVER,
             guards=(recorded_case_meets_standard,),
+            confirm=True,
         ),
         refusal("county_reject", _("不予纳入"), "county_review", APPROVER),
     ],
