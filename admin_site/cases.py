@@ -7,7 +7,6 @@ current state are shown read-only. Nothing here writes a state or an audit entry
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -20,10 +19,12 @@ from approvals.exceptions import Refusal
 from approvals.models import Objection
 from approvals.notices import objections_of, running_notice
 
-from . import files
+from . import files, typed
 from .audited import AuditedEdits, edit_refusals
+from .confirmation import confirmation_page, is_confirmed, steps_needing_confirmation
 from .request_scope import is_read_only, request_jurisdiction, write_roles
 from .scoped_admin import ScopedAdmin
+from .submissions import Outcome, once
 from .timeline import action_label, timeline
 from .uploads import refused_uploads
 
@@ -51,6 +52,24 @@ def action_inputs(case, action: str, request) -> dict:
             typed = request.POST.get(field.name, "")
             data[field.name] = typed_input.prose(typed, multiline=field.kind == "textarea")
     return data
+
+
+def input_forms(actions, entered: dict) -> list[dict]:
+    """The forms of the actions that take inputs, each filled with what was typed into it last
+    (a refused step, a session that ended) and nothing else."""
+    forms = []
+    for action in actions:
+        if not action.inputs or action.resolves_objection:
+            continue
+        mine = entered if entered.get("action") == action.name else {}
+        forms.append(
+            {
+                "action": action,
+                "fields": [(field, mine.get(field.name, "")) for field in action.inputs],
+                "comment": mine.get("comment", ""),
+            }
+        )
+    return forms
 
 
 class CaseAdmin(AuditedEdits, ScopedAdmin):
@@ -126,14 +145,22 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         case = self.get_object(request, object_id)
         notice = running_notice(case)
+        # Someone who only reads is offered no actions (the engine refuses them all).
+        actions = [] if is_read_only(request) else available_actions(case, request.user)
+        entered = typed.take(request, request.path) if request.method == "GET" and case else {}
         context = {
             "case": case,
             "flow": [
                 {"name": s.name, "label": s.label, "current": s.name == case.state}
                 for s in case.workflow.states.values()
             ],
-            # Someone who only reads is offered no actions (the engine refuses them all).
-            "actions": [] if is_read_only(request) else available_actions(case, request.user),
+            "actions": actions,
+            "input_forms": input_forms(actions, entered),
+            "ending": ending_actions(case, actions),
+            # The shared comment of the actions without inputs, as typed last.
+            "typed_comment": ""
+            if entered.get("action") in _with_inputs(actions)
+            else entered.get("comment", ""),
             "notice": notice,
             "notice_left": notice and notice.remaining(timezone.now()),
             "objections": objections_of(case, request.user),
@@ -150,25 +177,52 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
         return files.download(request, self.get_object(request, object_id), sha256)
 
     def act_view(self, request, object_id):
-        """Take one action on the case through the engine and come back to its page."""
+        """Take one action on the case through the engine and come back to its page; a decisive
+        step is confirmed on a page of its own first, and a form posted twice acts once."""
         case = self.get_object(request, object_id)  # outside the jurisdiction: 404 first
+        page = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[case.pk])
         if request.method != "POST":
-            raise PermissionDenied
+            return redirect(page)  # e.g. back from signing in: the case, with what was typed
         action = request.POST.get("action", "")
-        data = action_inputs(case, action, request)
+        if not is_confirmed(request):
+            changes = steps_needing_confirmation(case.workflow, action, [case])
+            if changes:
+                title = action_label(case.workflow, action, case.state)
+                return confirmation_page(request, title=title, changes=changes, back=page)
+        return once(request, lambda: self._act(request, case, action, page))
+
+    def _act(self, request, case, action, page) -> Outcome:
+        outcome = Outcome(page)
         from_state = case.state
+        data = action_inputs(case, action, request)
         try:
             perform(case, action, request.user, comment=request.POST.get("comment", ""), data=data)
         except Refusal as exc:
             for reason in exc.reasons:
-                messages.error(request, reason)
+                outcome.add(messages.ERROR, reason)
+            outcome.session = typed.kept_for(page, request)  # nothing typed is lost
         else:
-            messages.success(
-                request,
+            outcome.add(
+                messages.SUCCESS,
                 _("已办理“%(action)s”，当前状态：%(state)s")
                 % {
                     "action": action_label(case.workflow, action, from_state),
                     "state": case.state_label,
                 },
             )
-        return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", case.pk)
+        return outcome
+
+
+def ending_actions(case, actions) -> set[str]:
+    """The actions that would end the case, whose buttons are set apart."""
+    workflow = case.workflow
+    return {
+        action.name
+        for action in actions
+        if (transition := workflow.transition(action.name, case.state))
+        and workflow.ends_case(transition)
+    }
+
+
+def _with_inputs(actions) -> set[str]:
+    return {action.name for action in actions if action.inputs}
