@@ -162,7 +162,7 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
             if entered.get("action") in _with_inputs(actions)
             else entered.get("comment", ""),
             "notice": notice,
-            "notice_left": notice and notice.remaining(timezone.now()),
+            "notice_days_left": notice and notice.days_left(timezone.now()),
             "objections": objections_of(case, request.user),
             "timeline": timeline(case),
             "act_url": reverse(

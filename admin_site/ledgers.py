@@ -23,6 +23,7 @@ from roles.models import Level, Region, ancestor_codes
 
 from .dashboard import Area, chosen_area, jurisdiction_roots, region_of_prefix
 from .exports import Spreadsheet
+from .names import person_name  # noqa: F401  (the ledgers' writers name people with it)
 from .request_scope import read_prefixes, readable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,12 +62,6 @@ class RegionNames:
 
     def township(self, code: str) -> str:
         return self.names.get(code[:9].ljust(12, "0"), "")
-
-
-def person_name(username, first_name, last_name) -> str:
-    if username is None:
-        return ""
-    return f"{last_name}{first_name}".strip() or username
 
 
 def local(moment):

@@ -20,6 +20,7 @@ from approvals.spec import ENGINE_ACTION_LABELS, PUBLIC_ROLE, PUBLIC_ROLE_LABEL
 from roles.catalogue import Role
 
 from . import files
+from .names import name_of
 
 ROLE_LABELS = {
     **dict(Role.choices),
@@ -133,6 +134,7 @@ def timeline(record):
         rows.append(
             {
                 "entry": entry,
+                "actor": name_of(entry.actor),
                 "action": action_label(workflow, entry.action, entry.from_state),
                 "role": ROLE_LABELS.get(entry.actor_role, entry.actor_role),
                 "from_state": state(entry.from_state),
