@@ -27,9 +27,8 @@ def is_confirmed(request) -> bool:
 def funds_of(cases) -> Decimal | None:
     """The sum of the funds the cases ask for, in 万元; None when their procedure moves no money."""
     cases = list(cases)
-    if not cases:
-        return None
-    field = procedure_for(cases[0]).funds
+    procedure = cases and getattr(cases[0], "workflow", None) and procedure_for(cases[0])
+    field = procedure.funds if procedure else ""  # households to open cases for: no money
     if not field:
         return None
     return sum((getattr(case, field) or Decimal(0) for case in cases), Decimal(0))

@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from approvals.models import AuditEntry
 from tests.factories import ProjectApplicationFactory
+from tests.household_setup import family
+from workflows.household.models import ExitCase
 from workflows.project_library.demo import advance
 from workflows.project_library.models import ProjectApplication
 
@@ -75,3 +77,17 @@ def test_an_ordinary_step_is_taken_at_once(client, county, people):
     assert response.status_code == 302
     project.refresh_from_db()
     assert project.state == "deliberation"
+
+
+def test_opening_an_exit_is_confirmed_before_any_case_is_opened(client, county, people):
+    home = family(county.v11, people.team, register_status="registered", identification_year=2019)
+    client.force_login(people.cadre)
+    chosen = {"action": "open_exit", "_selected_action": [home.pk], "index": "0"}
+    households = reverse("admin:household_household_changelist")
+
+    page = client.post(households, chosen)
+
+    assert "请确认：拟退出" in page.content.decode() and home.head_name in page.content.decode()
+    assert not ExitCase.objects.filter(household=home).exists()
+    client.post(households, {**chosen, "confirmed": "1"})
+    assert ExitCase.objects.get(household=home).state == "proposed"
