@@ -169,7 +169,9 @@ def expected(name: str, role: str, inside: bool) -> int:
     if model in COUNTY_RECORDS and role not in COUNTY_ROLES:
         return 404
     if view == "act":
-        return 302  # actions are POST-only: a GET leads to the case; POSTs: test_admin_pages
+        # Actions are POST-only (what a POST may do: test_admin_pages): a GET of a case's act URL
+        # leads to the case's page, a rectification problem's is refused.
+        return 403 if model == "rectification_problem" else 302
     if view == "new_version":  # 另存为新版本: county offices and approvers, for their region
         return 200 if role in POLICY_MAKERS else 403
     if view == "file":  # whoever reads the case downloads its files; a file it has not is a 404

@@ -4,7 +4,9 @@ cadre's menu without the site's reference pages."""
 
 import csv
 import io
+import pathlib
 
+from django.contrib.staticfiles import finders
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
@@ -111,3 +113,9 @@ def test_the_security_log_shows_procedures_and_actions_by_label(client, county, 
     page = client.get(reverse("admin:inspector_security")).content.decode()
     assert "<td>项目库</td><td>审核通过</td>" in page
     assert "township_approve" not in page
+
+
+def test_long_comments_wrap_in_their_cells_instead_of_widening_the_table():
+    stylesheet = pathlib.Path(finders.find("jingzhun/site.css")).read_text(encoding="utf-8")
+    rule = next(line for line in stylesheet.splitlines() if "overflow-wrap: anywhere" in line)
+    assert ".timeline td" in rule and "table.queue td" in rule
