@@ -23,8 +23,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from approvals import audit
 from approvals.models import NoticePeriod
 from approvals.notices import objections_of
+from roles.names import name_of
 
-from .ledgers import person_name
 from .timeline import EMPTY, ROLE_LABELS, action_label
 
 FONT = "STSong-Light"
@@ -80,7 +80,7 @@ def _signers(case) -> list[list[str]]:
             continue
         rows.append(
             [
-                person_name(entry.actor.username, entry.actor.first_name, entry.actor.last_name),
+                name_of(entry.actor),
                 str(ROLE_LABELS.get(entry.actor_role, entry.actor_role)),
                 action_label(case.workflow, entry.action, entry.from_state),
                 _moment(entry.created_at),

@@ -7,7 +7,6 @@ current state are shown read-only. Nothing here writes a state or an audit entry
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -23,10 +22,12 @@ from approvals.models import Objection
 from approvals.notices import objections_of, running_notice
 from roles.names import name_of
 
-from . import approval_form, claiming, files
+from . import approval_form, claiming, files, typed
 from .audited import AuditedEdits, edit_refusals
+from .confirmation import confirmation_page, is_confirmed, steps_needing_confirmation
 from .request_scope import is_read_only, read_jurisdiction, request_jurisdiction, write_roles
 from .scoped_admin import ScopedAdmin
+from .submissions import Outcome, once
 from .timeline import action_label, timeline
 from .uploads import refused_uploads
 
@@ -56,6 +57,24 @@ def action_inputs(case, action: str, values, files) -> dict:
             typed = "" if typed is None or isinstance(typed, dict | list) else str(typed)
             data[field.name] = typed_input.prose(typed, multiline=field.kind == "textarea")
     return data
+
+
+def input_forms(actions, entered: dict) -> list[dict]:
+    """The forms of the actions that take inputs, each filled with what was typed into it last
+    (a refused step, a session that ended) and nothing else."""
+    forms = []
+    for action in actions:
+        if not action.inputs or action.resolves_objection:
+            continue
+        mine = entered if entered.get("action") == action.name else {}
+        forms.append(
+            {
+                "action": action,
+                "fields": [(field, mine.get(field.name, "")) for field in action.inputs],
+                "comment": mine.get("comment", ""),
+            }
+        )
+    return forms
 
 
 class CaseAdmin(AuditedEdits, ScopedAdmin):
@@ -146,6 +165,7 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
         actions, on_behalf_of = [], None
         if not is_read_only(request):
             actions, on_behalf_of = claiming.actions_for(request, case)
+        entered = typed.take(request, request.path) if request.method == "GET" and case else {}
         context = {
             "case": case,
             "flow": [
@@ -153,11 +173,17 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
                 for s in case.workflow.states.values()
             ],
             "actions": actions,
+            "input_forms": input_forms(actions, entered),
+            "ending": ending_actions(case, actions),
+            # The shared comment of the actions without inputs, as typed last.
+            "typed_comment": ""
+            if entered.get("action") in _with_inputs(actions)
+            else entered.get("comment", ""),
             "on_behalf_of": on_behalf_of,
             "on_behalf_of_name": name_of(on_behalf_of),
             "claim": {} if is_read_only(request) else claiming.claim_box(request, case, self.opts),
             "notice": notice,
-            "notice_left": notice and notice.remaining(timezone.now()),
+            "notice_days_left": notice and notice.days_left(timezone.now()),
             "objections": objections_of(case, request.user),
             "timeline": timeline(case),
             "act_url": reverse(
@@ -191,11 +217,22 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
         return claiming.claim_view(request, case, self.opts)
 
     def act_view(self, request, object_id):
-        """Take one action on the case through the engine and come back to its page."""
+        """Take one action on the case through the engine and come back to its page; a decisive
+        step is confirmed on a page of its own first, and a form posted twice acts once."""
         case = self.get_object(request, object_id)  # outside the jurisdiction: 404 first
+        page = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[case.pk])
         if request.method != "POST":
-            raise PermissionDenied
+            return redirect(page)  # e.g. back from signing in: the case, with what was typed
         action = request.POST.get("action", "")
+        if not is_confirmed(request):
+            changes = steps_needing_confirmation(case.workflow, action, [case])
+            if changes:
+                title = action_label(case.workflow, action, case.state)
+                return confirmation_page(request, title=title, changes=changes, back=page)
+        return once(request, lambda: self._act(request, case, action, page))
+
+    def _act(self, request, case, action, page) -> Outcome:
+        outcome = Outcome(page)
         # An upload dropped on arrival stands for itself, so the engine names the size limit.
         uploads = {**request.FILES.dict(), **refused_uploads(request)}
         data = action_inputs(case, action, request.POST, uploads)
@@ -206,7 +243,8 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
             perform(case, action, request.user, comment=comment, data=data, on_behalf_of=absent)
         except Refusal as exc:
             for reason in exc.reasons:
-                messages.error(request, reason)
+                outcome.add(messages.ERROR, reason)
+            outcome.session = typed.kept_for(page, request)  # nothing typed is lost
         else:
             done = {
                 "action": action_label(case.workflow, action, from_state),
@@ -214,9 +252,25 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
                 "person": name_of(absent),
             }
             if absent is None:
-                messages.success(request, _("已办理“%(action)s”，当前状态：%(state)s") % done)
+                outcome.add(messages.SUCCESS, _("已办理“%(action)s”，当前状态：%(state)s") % done)
             else:
-                messages.success(
-                    request, _("已代%(person)s办理“%(action)s”，当前状态：%(state)s") % done
+                outcome.add(
+                    messages.SUCCESS,
+                    _("已代%(person)s办理“%(action)s”，当前状态：%(state)s") % done,
                 )
-        return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", case.pk)
+        return outcome
+
+
+def ending_actions(case, actions) -> set[str]:
+    """The actions that would end the case, whose buttons are set apart."""
+    workflow = case.workflow
+    return {
+        action.name
+        for action in actions
+        if (transition := workflow.transition(action.name, case.state))
+        and workflow.ends_case(transition)
+    }
+
+
+def _with_inputs(actions) -> set[str]:
+    return {action.name for action in actions if action.inputs}

@@ -5,7 +5,9 @@ Every CSV and Excel writer in the site goes through this module, and every cell 
 ``cell_value``: text that a spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@``, a tab
 or a carriage return first, after any leading whitespace, full-width forms included) gets a single
 quote in front, as OWASP advises for CSV injection; control characters Excel refuses are dropped.
-Numbers, dates and other text (region codes, ID numbers) are written as they are.
+Numbers, dates and other text are written as they are; a ``Code`` (a 12-digit region code, an
+ID number) stays text when the file is opened: ``="…"`` in a CSV, a text cell in a workbook,
+so a spreadsheet neither rounds it to 1.2E+11 nor drops its zeros.
 """
 
 import csv
@@ -24,6 +26,13 @@ FORMULA_STARTS = frozenset("=+-@")
 UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+class Code(str):
+    """Digits that are a name, not a number: kept as text by every writer here."""
+
+
+TEXT_FORMAT = "@"
+
+
 def starts_a_formula(text: str) -> bool:
     """Would a spreadsheet read ``text`` as a formula, even after leading whitespace?"""
     if text[:1] in ("\t", "\r"):
@@ -36,6 +45,8 @@ def cell_value(value):
     """``value`` as a spreadsheet cell may safely hold it: text neutralised, the rest unchanged."""
     if not isinstance(value, str):
         return value
+    if isinstance(value, Code):
+        return Code(UNWRITABLE.sub("", value))
     text = UNWRITABLE.sub("", value)
     return "'" + text if starts_a_formula(text) else text
 
@@ -55,7 +66,9 @@ class CsvRows:
         self._writer = csv.writer(self._Echo())
 
     def row(self, values) -> str:
-        return self._writer.writerow(safe_row(values))
+        return self._writer.writerow(
+            [f'="{value}"' if isinstance(value, Code) else value for value in safe_row(values)]
+        )
 
 
 class Sheet:
@@ -65,7 +78,14 @@ class Sheet:
         self._worksheet = worksheet
 
     def append(self, values) -> None:
-        self._worksheet.append(safe_row(values))
+        self._worksheet.append(
+            [self._text(v) if isinstance(v, Code) else v for v in safe_row(values)]
+        )
+
+    def _text(self, code):
+        cell = WriteOnlyCell(self._worksheet, value=str(code))
+        cell.number_format = TEXT_FORMAT
+        return cell
 
 
 class Spreadsheet:

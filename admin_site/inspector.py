@@ -2,6 +2,8 @@
 jurisdiction, read one object's timeline, verify chains (one object, or a whole region with
 progress), and export what was found as CSV that Excel opens. Read-only: GET only."""
 
+from types import SimpleNamespace
+
 from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
@@ -23,13 +25,14 @@ from approvals.notices import objections_of
 from approvals.procedures import workflow_models
 from approvals.spec import ENGINE_ACTION_LABELS
 from roles.models import Region
+from roles.names import name_of, person_name
 
 from .context import may_inspect
-from .exports import CsvRows
+from .exports import Code, CsvRows
 from .filters import RegionFilterField
 from .request_scope import in_read_scope, read_filter, read_prefixes, readable
 from .timeline import ROLE_LABELS, action_label, timeline
-from .typed_fields import CodeField
+from .typed_fields import LineField
 
 PAGE_SIZE = 50
 CSV_CHUNK = 2000
@@ -51,7 +54,7 @@ def _inspector(view):
 class AuditSearch(forms.Form):
     region = RegionFilterField(label=gettext_lazy("区划"), required=False)
     workflow = forms.ChoiceField(label=gettext_lazy("流程"), required=False)
-    actor = CodeField(label=gettext_lazy("操作人用户名"), required=False, max_length=150)
+    actor = LineField(label=gettext_lazy("操作人（姓名或用户名）"), required=False, max_length=150)
     role = forms.ChoiceField(label=gettext_lazy("角色"), required=False)
     action = forms.ChoiceField(label=gettext_lazy("操作"), required=False)
     state = forms.ChoiceField(label=gettext_lazy("新状态"), required=False)
@@ -63,12 +66,22 @@ class AuditSearch(forms.Form):
         self.fields["region"].bind(request)
         self.fields["workflow"].choices = [("", _("全部")), *_chain_labels().items()]
         self.fields["role"].choices = [("", _("全部")), *ROLE_LABELS.items()]
+        # Procedures share action and state names with different meanings ("审核通过" of a
+        # project and of a household): each choice names its procedure.
         workflows = [model.workflow for model in workflow_models().values()]
         actions = {
             **ENGINE_ACTION_LABELS,
-            **{t.name: t.label for w in workflows for t in w.transitions},
+            **{
+                f"{w.name}{SEPARATOR}{t.name}": f"{w.label}：{t.label}"
+                for w in workflows
+                for t in w.transitions
+            },
         }
-        states = {s.name: s.label for w in workflows for s in w.states.values()}
+        states = {
+            f"{w.name}{SEPARATOR}{s.name}": f"{w.label}：{s.label}"
+            for w in workflows
+            for s in w.states.values()
+        }
         self.fields["action"].choices = [("", _("全部")), *actions.items()]
         self.fields["state"].choices = [("", _("全部")), *states.items()]
 
@@ -79,15 +92,18 @@ class AuditSearch(forms.Form):
         entries = AuditEntry.objects.filter(self._scope(request, data))
         if data["region"]:
             entries = entries.filter(region__code__startswith=data["region"].prefix)
-        for field in ("workflow", "action"):
+        if data["workflow"]:
+            entries = entries.filter(workflow=data["workflow"])
+        for field, column in (("action", "action"), ("state", "to_state")):
             if data[field]:
-                entries = entries.filter(**{field: data[field]})
+                workflow, _sep, name = data[field].rpartition(SEPARATOR)
+                entries = entries.filter(**{column: name})
+                if workflow:
+                    entries = entries.filter(workflow=workflow)
         if data["role"]:
             entries = entries.filter(actor_role=data["role"])
-        if data["state"]:
-            entries = entries.filter(to_state=data["state"])
         if data["actor"]:
-            entries = entries.filter(actor__username=data["actor"])
+            entries = entries.filter(people_named(data["actor"], "actor"))
         return _between(entries, data).order_by("-created_at", "-pk")
 
     @staticmethod
@@ -101,6 +117,19 @@ class AuditSearch(forms.Form):
         if not data["region"] and (not data["workflow"] or data["workflow"] in regionless):
             scope |= Q(region__isnull=True, workflow__in=regionless)
         return scope
+
+
+# Between a procedure's name and an action's or a state's in the search's choices.
+SEPARATOR = ":"
+
+
+def people_named(text: str, field: str) -> Q:
+    """The people ``text`` names: by username, or by a part of their name."""
+    return (
+        Q(**{f"{field}__username": text})
+        | Q(**{f"{field}__first_name__contains": text})
+        | Q(**{f"{field}__last_name__contains": text})
+    )
 
 
 def _regionless_chains() -> list[str]:
@@ -150,6 +179,8 @@ def labelled(entries):
         yield (
             entry,
             {
+                "entry": entry,
+                "actor": name_of(entry.actor),
                 "action": action,
                 "from_state": from_state,
                 "to_state": to_state,
@@ -277,7 +308,7 @@ def verify_view(request):
 
 class SecuritySearch(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("类型"), required=False)
-    user = CodeField(label=gettext_lazy("用户名"), required=False, max_length=150)
+    user = LineField(label=gettext_lazy("用户（姓名或用户名）"), required=False, max_length=150)
     since = forms.DateField(label=gettext_lazy("起始日期"), required=False)
     until = forms.DateField(label=gettext_lazy("截止日期"), required=False)
 
@@ -295,18 +326,43 @@ def security_view(request):
         if data["kind"]:
             events = events.filter(kind=data["kind"])
         if data["user"]:
-            events = events.filter(user__username=data["user"])
+            events = events.filter(people_named(data["user"], "user"))
         events = _between(events, data)
     page = Paginator(events.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    models, kinds = workflow_models(), _chain_labels()
     context = {
         **admin.site.each_context(request),
         "title": _("拒绝记录"),
         "form": form,
         "page": page,
+        "rows": [_security_row(event, models, kinds) for event in page.object_list],
     }
     return render(request, "admin/jingzhun/inspector_security.html", context)
+
+
+# The security log's entries for the site's own pages (an auditor's refused write).
+SITE_PAGES = gettext_lazy("管理页面")
+SITE_PAGE_WRITE = gettext_lazy("提交或修改")
+
+
+def _security_row(event, models, kinds) -> dict:
+    """A refusal as people read it: the procedure and action by their labels, the person by
+    name."""
+    model = models.get(event.workflow)
+    if model is not None:
+        action = model.workflow.action_label(event.action)
+    elif event.workflow in kinds:
+        action = action_label(None, event.action)
+    else:
+        action = SITE_PAGE_WRITE
+    return {
+        "event": event,
+        "user": name_of(event.user),
+        "procedure": kinds.get(event.workflow, SITE_PAGES),
+        "action": action,
+    }
 
 
 CSV_COLUMNS = [
@@ -318,6 +374,8 @@ CSV_COLUMNS = [
     ("from_state", gettext_lazy("原状态")),
     ("to_state", gettext_lazy("新状态")),
     ("actor__username", gettext_lazy("操作人")),
+    ("actor__first_name", None),
+    ("actor__last_name", None),
     ("actor_role", gettext_lazy("角色")),
     ("region__code", gettext_lazy("区划代码")),
     ("region__name", gettext_lazy("区划")),
@@ -334,17 +392,41 @@ def export_view(request):
     rows = entries.values_list(*[field for field, _label in CSV_COLUMNS]).iterator(CSV_CHUNK)
     zone = timezone.get_current_timezone()
     writer = CsvRows()
+    models, kinds = workflow_models(), _chain_labels()
 
     def stream():
-        yield "\ufeff" + writer.row([str(label) for _field, label in CSV_COLUMNS])
+        yield "\ufeff" + writer.row([str(label) for _field, label in CSV_COLUMNS if label])
         for row in rows:
-            when = row[0].astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
-            yield writer.row([when, *row[1:]])
+            yield writer.row(_csv_row(row, zone, models, kinds))
 
     stamp = timezone.localdate().isoformat()
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''audit-{stamp}.csv"
     return response
+
+
+def _csv_row(row, zone, models, kinds) -> list:
+    """A CSV line as people read it: the procedure, action, states and role by their labels,
+    the person by name, the region code kept as text."""
+    (when, workflow, object_id, seq, action, from_state, to_state,
+     username, first_name, last_name, role, code, *rest) = row  # fmt: skip
+    entry = SimpleNamespace(
+        workflow=workflow, action=action, from_state=from_state, to_state=to_state
+    )
+    action, from_state, to_state = _labels(entry, models)
+    return [
+        when.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
+        kinds.get(workflow, workflow),
+        object_id,
+        seq,
+        action,
+        from_state,
+        to_state,
+        person_name(username, first_name, last_name),
+        ROLE_LABELS.get(role, role),
+        Code(code) if code else "",
+        *rest,
+    ]
 
 
 def urls(wrap):

@@ -63,12 +63,6 @@ class RegionNames:
         return self.names.get(code[:9].ljust(12, "0"), "")
 
 
-def person_name(username, first_name, last_name) -> str:
-    if username is None:
-        return ""
-    return f"{last_name}{first_name}".strip() or username
-
-
 def local(moment):
     """Excel has no time zones: a moment is written as local wall-clock time."""
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None

@@ -28,7 +28,7 @@ from roles.catalogue import Role, roles_at_or_above
 from roles.jurisdiction import region_filter
 from roles.models import AccountOwner, Level, Region, RoleAssignment, Unit
 
-from .request_scope import has_any_role, readable, request_jurisdiction
+from .request_scope import has_any_role, readable, request_jurisdiction, sees_reference_pages
 
 User = get_user_model()
 
@@ -138,7 +138,7 @@ class RegionAdmin(NotFoundOutsideScope, admin.ModelAdmin):
         return readable(super().get_queryset(request), request, field="")
 
     def has_module_permission(self, request):
-        return has_any_role(request)
+        return sees_reference_pages(request)
 
     def has_view_permission(self, request, obj=None):
         return has_any_role(request)

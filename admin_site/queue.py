@@ -28,8 +28,10 @@ from approvals.procedures import procedure_for, workflow_models
 from approvals.spec import ASSIGN, CLAIM, CREATE, RELEASE, ActionKind
 
 from . import queue_rows, saved_filters
+from .confirmation import confirmation_page, is_confirmed, steps_needing_confirmation
 from .filters import RegionFilterField
 from .request_scope import readable, request_jurisdiction, write_roles
+from .submissions import Outcome, once
 from .typed_fields import LineField, bounded_ids
 
 PAGE_SIZE = 50
@@ -263,29 +265,46 @@ def _by_state(workflow, rows) -> list[tuple[str, list[dict]]]:
 
 def _bulk(request, model, form):
     """One action with one comment on the selected cases, each checked and audited on its own;
-    the result is shown after a redirect, so reloading it does not act again."""
+    a decisive action is confirmed first (how many cases, what funds), the form acts once
+    however often it is posted, and the result is shown after a redirect, so reloading it does
+    not act again."""
     selected = request.POST.getlist("selected")
     action = request.POST.get("action", "")
-    result, missing = act_on_many(
-        request, model, form, selected, action, request.POST.get("comment", "")
-    )
-    request.session[BULK_RESULT] = {
+    cases, missing = chosen_cases(request, model, form, selected)
+    if not is_confirmed(request):
+        changes = steps_needing_confirmation(model.workflow, action, cases)
+        if changes:
+            back = f"{reverse('admin:queue')}?{request.GET.urlencode()}"
+            title = str(model.workflow.action_label(action))
+            return confirmation_page(request, title=title, changes=changes, back=back)
+    return once(request, lambda: _bulk_outcome(request, model, cases, action, missing))
+
+
+def _bulk_outcome(request, model, cases, action, missing) -> Outcome:
+    result = perform_bulk(cases, action, request.user, comment=request.POST.get("comment", ""))
+    summary = {
         "action": str(model.workflow.action_label(action)),
         "workflow": model.workflow.name,
         "done": [f"{case}：{case.state_label}" for case, _entry in result.done],
         "refused": [(str(case), [str(r) for r in reasons]) for case, reasons in result.refused],
         "missing": missing,
     }
-    return redirect("admin:queue_bulk_result")
+    return Outcome(reverse("admin:queue_bulk_result"), {BULK_RESULT: summary})
+
+
+def chosen_cases(request, model, form, selected):
+    """The cases of ``selected`` (ids) that are in the user's filtered queue, and how many ids
+    matched no such case."""
+    ids = bounded_ids(selected, model._meta.pk)  # a 25-digit id selects nothing, on any database
+    cases = list(awaiting(request, model, form).filter(pk__in=ids).order_by("state_since", "pk"))
+    return cases, len({str(s) for s in selected}) - len(cases)
 
 
 def act_on_many(request, model, form, selected, action: str, comment: str):
-    """``action`` on the cases of ``selected`` (ids) that are in the user's filtered queue, each
-    through the engine; returns the engine's result and how many ids matched no such case."""
-    ids = bounded_ids(selected, model._meta.pk)  # a 25-digit id selects nothing, on any database
-    cases = list(awaiting(request, model, form).filter(pk__in=ids).order_by("state_since", "pk"))
-    result = perform_bulk(cases, action, request.user, comment=comment)
-    return result, len({str(s) for s in selected}) - len(cases)
+    """``action`` on the chosen cases, each through the engine; returns the engine's result and
+    how many ids matched no case in the user's queue."""
+    cases, missing = chosen_cases(request, model, form, selected)
+    return perform_bulk(cases, action, request.user, comment=comment), missing
 
 
 BULK_RESULT = "jingzhun_bulk_result"

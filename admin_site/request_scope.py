@@ -75,6 +75,16 @@ def has_any_role(request) -> bool:
     return request.user.is_superuser or bool(request_jurisdiction(request))
 
 
+# Those who work in one village: their menu lists their cases, not the site's reference pages.
+VILLAGE_ROLES = {Role.VILLAGE_COMMITTEE, Role.WORK_TEAM}
+
+
+def sees_reference_pages(request) -> bool:
+    """Whether the menu lists reference pages (policy versions, poverty lines, regions): for
+    everyone with a role beyond a village's; the pages themselves stay readable by all."""
+    return request.user.is_superuser or bool(set(request_jurisdiction(request)) - VILLAGE_ROLES)
+
+
 def filter_regions(request):
     """The regions a filter offers: the townships in scope, or — for someone whose scope is one
     township or less — its villages. Short whatever the user's level, so the form stays cheap."""

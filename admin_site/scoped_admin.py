@@ -21,7 +21,14 @@ from approvals import procedures
 from roles.catalogue import Role
 from roles.models import Region, RoleAssignment
 
-from .request_scope import has_any_role, in_write_scope, read_filter, write_filter, write_prefixes
+from .request_scope import (
+    has_any_role,
+    in_write_scope,
+    read_filter,
+    sees_reference_pages,
+    write_filter,
+    write_prefixes,
+)
 
 OUTSIDE_WRITE_SCOPE = _("所选项不在您有权办理的辖区内")
 OUTSIDE_WRITE_SCOPE_SKIPPED = _("所选的%(count)d项不在您有权办理的辖区内，未予处理")
@@ -83,6 +90,9 @@ class ReadableBySiteUsers:
 
 
 class PolicyDataAdmin(ReadableBySiteUsers, admin.ModelAdmin):
+    def has_module_permission(self, request):
+        return sees_reference_pages(request)
+
     def has_add_permission(self, request):
         return request.user.is_superuser
 

@@ -170,6 +170,12 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The lockout page says how long to wait and whom to call (admin_site.errors).
+AXES_LOCKOUT_CALLABLE = "admin_site.errors.locked_out"
+# Whom people call when they are locked out or stuck: the county's system administrator's phone.
+SUPPORT_CONTACT = os.environ.get("JINGZHUN_SUPPORT_CONTACT", "")
+# A form posted from a stale page: a page in the person's language, what they typed kept.
+CSRF_FAILURE_VIEW = "admin_site.errors.csrf_failure"
 
 # Only this site's own scripts, styles and images; no inline script anywhere.
 CONTENT_SECURITY_POLICY = {

@@ -7,8 +7,10 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from approvals.exceptions import Reason
@@ -18,7 +20,7 @@ from roles.jurisdiction import jurisdiction_of
 from workflows.rectification import outputs as rectification_outputs
 from workflows.registers import views as register_views
 
-from . import dashboard, inspector, ledgers, queue, standin_pages
+from . import dashboard, inspector, ledgers, queue, standin_pages, typed
 from .api import tokens as api_tokens
 from .request_scope import has_any_role, only_audits
 from .typed_fields import TypedInputAdmin
@@ -82,6 +84,8 @@ class JingzhunAdminSite(admin.AdminSite):
 
         @functools.wraps(view)
         def read_only_for_auditors(request, *args, **kwargs):
+            if request.method == "POST" and not request.user.is_authenticated:
+                return _sign_in_again(request)
             if (
                 request.method not in READING_METHODS
                 and request.user.is_authenticated
@@ -110,6 +114,14 @@ class JingzhunAdminSite(admin.AdminSite):
             *standin_pages.urls(wrap),
             *super().get_urls(),
         ]
+
+
+def _sign_in_again(request):
+    """A form posted after the session ended: what was typed is kept for the page it came from,
+    and signing in leads back to that page, filled again; nothing is acted on unseen."""
+    page = typed.page_posted_from(request)
+    typed.keep(request, page)
+    return redirect_to_login(page, reverse("admin:login"))
 
 
 def _record_write_refused(request) -> None:

@@ -134,6 +134,7 @@ def timeline(record):
         rows.append(
             {
                 "entry": entry,
+                "actor": name_of(entry.actor),
                 "action": action_label(workflow, entry.action, entry.from_state),
                 "role": ROLE_LABELS.get(entry.actor_role, entry.actor_role),
                 "on_behalf_of": name_of(entry.on_behalf_of),

@@ -2,6 +2,7 @@
 and the security log of refused attempts."""
 
 import dataclasses
+import datetime
 import functools
 import operator
 import secrets
@@ -672,6 +673,12 @@ class NoticePeriod(models.Model):
         """Time left in the period; while suspended, the time that was left when it stopped."""
         now = now or clock.now()
         return self.ends_at - (self.suspended_at or now)
+
+    def days_left(self, now=None) -> int:
+        """Whole days left, a day begun counting as one: a 7-day notice reads 7 on its first
+        day and 1 on its last."""
+        left = self.remaining(now)
+        return max(0, -(-left // datetime.timedelta(days=1)))
 
 
 class ObjectionQuerySet(AboutObjectQuerySet):

@@ -188,7 +188,10 @@ class Transition:
     ``signoff=True`` every role in ``roles`` must confirm, each by a different person, before the
     case moves; earlier confirmations are audit entries that leave the state as it is.
     ``resolves_objection`` marks the engine's own objection resolutions (see ``Notice``); ``kind``
-    says what the action is, so that pages need not know action names.
+    says what the action is, so that pages need not know action names. ``confirm=True`` marks a
+    decision people must confirm on a page of its own before it is taken (an approval that
+    publishes names or commits money); a step that ends the case is always confirmed
+    (``Workflow.needs_confirmation``).
     """
 
     name: str
@@ -203,6 +206,7 @@ class Transition:
     targets: tuple[str, ...] = ()
     inputs: tuple[Input, ...] = ()
     resolves_objection: bool = False
+    confirm: bool = False
 
     def __post_init__(self):
         _refuse_text_for_tuples(self, *TUPLE_FIELDS)
@@ -274,6 +278,18 @@ class Workflow:
             return transition.label
         named = (t.label for t in self.transitions if t.name == name)
         return next(named, ENGINE_ACTION_LABELS.get(name, name))
+
+    def ends_case(self, transition: Transition) -> bool:
+        """Whether ``transition`` leaves the case where nothing more can be done to it (refused,
+        withdrawn, removed): there is no way back."""
+        targets = transition.possible_targets()
+        return bool(targets) and not any(self.transitions_from(t) for t in targets)
+
+    def needs_confirmation(self, transition: Transition) -> bool:
+        """Whether people confirm ``transition`` on a page of its own before it is taken."""
+        return transition.kind in (ActionKind.STEP, ActionKind.SIGNOFF) and (
+            transition.confirm or self.ends_case(transition)
+        )
 
     def creators(self) -> tuple[str, ...]:
         """Roles that may open a case: those with a step to take in its first state, in order."""

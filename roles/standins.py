@@ -14,9 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from roles.names import name_of
+
 from .jurisdiction import jurisdiction_of, region_filter
 from .models import Standin
-from .names import name_of
 
 
 def stands_in(standin, person, day: datetime.date | None = None) -> bool:

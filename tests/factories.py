@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from admin_site.api.models import ApiToken
 from admin_site.api.models import digest as api_digest
-from admin_site.models import QueueFilter
+from admin_site.models import FormSubmission, QueueFilter
 from approvals import checkpoints, claims, create_case, edits, perform, policy_versions
 from approvals.models import (
     AuditEntry,
@@ -789,3 +789,12 @@ class ImportJobFactory(factory.django.DjangoModelFactory):
     file = factory.LazyFunction(lambda: ContentFile(b"\xef\xbb\xbf", name="register.csv"))
     file_name = "register.csv"
     sha256 = "0" * 64
+
+
+class FormSubmissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FormSubmission
+
+    token = factory.Faker("uuid4", cast_to=None)
+    user = factory.SubFactory(UserFactory)
+    path = "/admin/queue/"

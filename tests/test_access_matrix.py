@@ -191,10 +191,12 @@ def expected(name: str, role: str, inside: bool) -> int:
         return 404
     if model in COUNTY_RECORDS and role not in COUNTY_ROLES:
         return 404
-    if view in ("act", "claim"):
-        # Actions and claims are POST-only; what a POST may do is tested in test_admin_pages
-        # and test_claim_pages.
-        return 403
+    if view == "act":
+        # Actions are POST-only (what a POST may do: test_admin_pages): a GET of a case's act URL
+        # leads to the case's page, a rectification problem's is refused.
+        return 403 if model == "rectification_problem" else 302
+    if view == "claim":
+        return 403  # claims are POST-only; what a POST may do is tested in test_claim_pages
     if view == "new_version":  # 另存为新版本: county offices and approvers, for their region
         return 200 if role in POLICY_MAKERS else 403
     # The approval form (审批表) is printed by whoever reads the case: the final 200 below.

@@ -134,6 +134,7 @@ def test_bulk_approval_from_the_queue_reports_done_and_refused(client, people, c
             "selected": [p.pk for p in [*ready, gutted]],
             "action": "county_approve",
             "comment": "同意",
+            "confirmed": "1",  # the confirmation page: tests/test_confirmations.py
         },
         follow=True,
     )

@@ -111,7 +111,7 @@ def test_the_audit_csv_keeps_formula_comments_as_text(client, county, people):
     client.force_login(people.cadre)
     act = reverse("admin:project_library_projectapplication_act", args=[project.pk])
     for action, comment in (("submit_for_deliberation", ATTACKS[0]), ("decline", ATTACKS[1])):
-        client.post(act, {"action": action, "comment": comment})
+        client.post(act, {"action": action, "comment": comment, "confirmed": "1"})
     project.refresh_from_db()
     assert project.state == "withdrawn"
     client.force_login(people.auditor)

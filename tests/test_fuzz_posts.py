@@ -14,6 +14,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from admin_site.models import FormSubmission
 from admin_site.queue import BULK_RESULT
 from approvals.models import SecurityEvent
 from tests import test_access_matrix as matrix
@@ -55,7 +56,8 @@ ALPHABET += "提交同意村户元年𝕏🙂\u202e\u200b"
 # (that is where refusals go) and the session, saved on every request (SESSION_SAVE_EVERY_REQUEST).
 # Content types and permissions are written by migrations only. axes' tables are watched: only a
 # sign-in writes them, and nobody signs in here.
-UNWATCHED = {SecurityEvent, Session}
+# The log of refusals, sessions, and the one-time tokens of forms posted (used even when refused).
+UNWATCHED = {SecurityEvent, Session, FormSubmission}
 UNWATCHED_APPS = {"contenttypes"}
 # Each example posts to every URL (about 70 per role): one example per role keeps the whole test
 # within a minute on SQLite; the examples are derandomized, so CI posts the same data every run.

@@ -110,6 +110,7 @@ TOY = Workflow(
             "verification",
             ("county_approver",),
             effects=(stamp_approval,),
+            confirm=True,
         ),
         Transition(
             "return_to_approval",

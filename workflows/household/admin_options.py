@@ -7,11 +7,13 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from admin_site.confirmation import confirmation_page, is_confirmed
 from approvals.exceptions import Refusal
 
 from . import idnumber
 from .cases import apply_for_identification, propose_exit
 from .models import (
+    ExitCase,
     GuaranteeCheck,
     IncomeAssessment,
     Member,
@@ -67,6 +69,22 @@ class HouseholdAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("拟退出（按最近一年收入测算）"))
     def open_exit(self, request, queryset):
+        """Opening an exit begins taking households off the register: confirmed first."""
+        if not is_confirmed(request):
+            households = list(queryset.select_related("region"))
+            change = {
+                "source": _("建档立卡户"),
+                "target": ExitCase.workflow.state_label(ExitCase.workflow.initial),
+                "ends_case": False,
+                "cases": households,
+            }
+            return confirmation_page(
+                request,
+                title=_("拟退出"),
+                changes=[change],
+                back=request.get_full_path(),
+                what=_("将为所选农户发起退出程序（拟退出），经评议、核实、公示后销号。"),
+            )
         self._open(request, queryset, propose_exit)
 
     def _open(self, request, queryset, opener):

@@ -5,16 +5,16 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from admin_site.dashboard import chosen_area
-from admin_site.exports import Spreadsheet
+from admin_site.exports import Code, Spreadsheet
 from admin_site.ledgers import (
     CHUNK,
     RegionNames,
     choices,
     download,
     label,
-    person_name,
     rows_in_scope,
 )
+from roles.names import person_name
 
 from . import idnumber
 from .models import Household, Member
@@ -52,7 +52,7 @@ def households(request):
     for (code, village, number, head, size, attr, main_cause, register, identified, exited,
          username, first, last, phone) in rows.iterator(chunk_size=CHUNK):  # fmt: skip
         sheet.append([
-            names.county(code), names.township(code), village, number, head, size,
+            names.county(code), names.township(code), village, Code(number), head, size,
             attribute.get(attr, attr), cause.get(main_cause, main_cause),
             status.get(register, register), identified, exited,
             person_name(username, first, last), phone,

@@ -49,7 +49,14 @@ def record_deliberation(source, target):
 def review_steps(to_notice, township_back, county_back, closed, *, county_guards=()):
     """Township review and county decision, each able to approve, send back or refuse."""
     return [
-        Transition("township_approve", _("审核通过"), ("township_review",), to_notice, TOWNSHIP),
+        Transition(
+            "township_approve",
+            _("审核通过"),
+            ("township_review",),
+            to_notice,
+            TOWNSHIP,
+            confirm=True,
+        ),
         Transition(
             "return_for_reverification",
             _("退回核实"),
@@ -73,6 +80,7 @@ def review_steps(to_notice, township_back, county_back, closed, *, county_guards
             "announcement",
             APPROVER,
             guards=county_guards,
+            confirm=True,
         ),
         Transition(
             "return_for_reverification",

@@ -44,7 +44,12 @@ def two_level_review(start, decided, closed, *, decide_label, refuse_label, guar
     closing the case in ``closed`` with a comment."""
     return [
         Transition(
-            "township_approve", _("审核通过"), ("township_review",), "county_review", TOWNSHIP
+            "township_approve",
+            _("审核通过"),
+            ("township_review",),
+            "county_review",
+            TOWNSHIP,
+            confirm=True,
         ),
         Transition(
             "return_for_reverification",
@@ -63,6 +68,7 @@ def two_level_review(start, decided, closed, *, decide_label, refuse_label, guar
             APPROVER,
             guards=guards,
             effects=effects,
+            confirm=True,
         ),
         refusal("county_reject", refuse_label, "county_review", APPROVER, closed),
     ]

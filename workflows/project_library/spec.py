@@ -152,6 +152,7 @@ PROJECT_LIBRARY = Workflow(
             "township_notice",
             TOWNSHIP,
             guards=(record_complete,),
+            confirm=True,
         ),
         Transition(
             "return_for_revision",
@@ -191,6 +192,7 @@ PROJECT_LIBRARY = Workflow(
             "county_notice",
             APPROVER,
             guards=(record_complete,),
+            confirm=True,
         ),
         Transition(
             "return_for_revision",

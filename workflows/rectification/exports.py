@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from admin_site.exports import Spreadsheet
-from admin_site.ledgers import attachment, choices, label, local, person_name
+from admin_site.ledgers import attachment, choices, label, local
 from roles.models import Unit
+from roles.names import person_name
 
 from .figures import in_current_round
 from .history import histories
