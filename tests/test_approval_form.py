@@ -4,6 +4,7 @@ import io
 
 import pypdf
 from django.urls import reverse
+from django.utils import timezone
 
 from approvals.models import Objection
 from approvals.notices import file_objection
@@ -37,7 +38,8 @@ def test_the_form_has_the_record_signers_notices_objections_and_the_digest(clien
     assert "贫困户识别审批表" in text
     assert case.household.head_name in text and "一村" in text  # the record
     assert "王主任" in text and "村委会" in text and "民主评议" in text  # a signer, role, step
-    assert case.audit_entries.first().created_at.strftime("%Y-%m-%d") in text
+    first_step = timezone.localtime(case.audit_entries.first().created_at)  # as the form prints it
+    assert first_step.strftime("%Y-%m-%d") in text
     assert "第一次公示" in text  # the notice period
     assert "该户家中有小汽车。" in text and "车辆为租用" in text and "异议不成立" in text
     assert "13900001234" not in text  # the contact stays masked on paper
