@@ -1,12 +1,13 @@
 """A township's daily work through the real pages in Chromium: who handles a case, a stand-in
 while one is away, the inbox, the confirmation before a decision, and the same pages on a phone.
 
-Two reviewers of 城关镇 are told of a project come to township review. The first opens it from
-the inbox, claims it (认领) and marks the notification read; the second sees it taken by the
-first. The first names the second as stand-in for a few days; the stand-in opens the case, acts
-for the first (代 X 办理), confirms the approval on the confirmation page, and the trail keeps
-both. The queue, the case page and the inbox are snapped at desk size and at 390 px wide, where
-none may scroll sideways. Screenshots land in ``artifacts/browser/`` as ``work-*.png``.
+Two reviewers of 城关镇 are told of a project come to township review. The first follows the
+notification from the inbox, which reads it, and claims the case (认领); the second sees it taken
+by the first and marks the notification read. The first names the second as stand-in for a few
+days; the stand-in opens the case, acts for the first (代 X 办理), confirms the approval on the
+confirmation page, and the trail keeps both. The queue, the case page and the inbox are snapped
+at desk size and at 390 px wide, where none may scroll sideways. Screenshots land in
+``artifacts/browser/`` as ``work-*.png``.
 """
 
 import datetime
@@ -59,7 +60,8 @@ def case_page(project):
 
 
 def open_from_the_inbox_and_claim(page, project):
-    """The reviewer is told of the new task, follows it to the case and claims the case."""
+    """The reviewer is told of the new task, follows it to the case (which reads it) and claims
+    the case."""
     from playwright.sync_api import expect
 
     expect(unread_count(page)).to_have_text("1")
@@ -75,19 +77,21 @@ def open_from_the_inbox_and_claim(page, project):
     claim.get_by_role("button", name="认领").click()
     expect(page.locator(".messagelist")).to_contain_text("已认领")
     expect(page.locator("#claim")).to_contain_text("由您办理")
+    expect(unread_count(page)).to_have_count(0)
     snap(page, "work-02-case-claimed")
 
 
 def mark_read(page):
     from playwright.sync_api import expect
 
+    expect(unread_count(page)).to_have_text("1")
     page.get_by_role("navigation", name="主菜单").get_by_role("link", name="收件箱").click()
     page.get_by_role("checkbox", name=f"选择 {PROJECT_NAME}").check()
     page.get_by_role("button", name="标为已读", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("已将 1 条通知标为已读")
     expect(page.locator("table.inbox tbody tr.read")).to_have_count(1)
     expect(unread_count(page)).to_have_count(0)
-    snap(page, "work-03-inbox-read")
+    snap(page, "work-05-inbox-read")
 
 
 def sees_it_taken(page, project, holder):
@@ -96,13 +100,13 @@ def sees_it_taken(page, project, holder):
     page.goto("/admin/queue/?workflow=project_library")
     row = page.locator("table.queue tbody tr", has_text=PROJECT_NAME)
     expect(row).to_contain_text(holder)
-    snap(page, "work-04-queue-taken")
+    snap(page, "work-03-queue-taken")
     row.get_by_role("link", name=PROJECT_NAME).click()
     expect(page.locator("#claim")).to_contain_text(f"由 {holder} 办理，其他人暂不能办理")
     expect(page.locator("#claim").get_by_role("button", name="认领")).to_have_count(0)
     expect(page.get_by_role("button", name="审核通过")).to_be_disabled()
     expect(page.locator("#actions .reasons").first).to_contain_text(holder)
-    snap(page, "work-05-case-taken")
+    snap(page, "work-04-case-taken")
 
 
 def name_a_standin(page, standin, days):
@@ -207,11 +211,11 @@ def test_a_case_is_claimed_handled_by_a_stand_in_and_read_on_a_phone(
         reviewer = Visit(browser, live_server.url, problems)
         page = reviewer.log_in("reviewer")
         open_from_the_inbox_and_claim(page, project)
-        mark_read(page)
 
         other = Visit(browser, live_server.url, problems)
         other_page = other.log_in("reviewer3")
         sees_it_taken(other_page, project, absent)
+        mark_read(other_page)
 
         name_a_standin(page, standin, days=3)
         reviewer.close()
