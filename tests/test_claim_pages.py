@@ -102,6 +102,13 @@ def test_acting_for_someone_one_does_not_stand_in_for_is_refused(client, case, p
     assert ToyCase.objects.get(pk=case.pk).state == "review"
 
 
+def test_the_stand_in_period_is_picked_from_a_calendar(client, people):
+    client.force_login(people.reviewer)
+    page = client.get(reverse("admin:standins")).content.decode()
+    for field in ("starts", "ends"):
+        assert f'<input type="date" name="{field}"' in page
+
+
 def test_a_person_names_and_revokes_their_stand_in(client, people, colleague):
     client.force_login(people.reviewer)
     today = timezone.localdate()
