@@ -2,7 +2,6 @@
 and the security log of refused attempts."""
 
 import dataclasses
-import datetime
 import functools
 import operator
 import secrets
@@ -675,10 +674,12 @@ class NoticePeriod(models.Model):
         return self.ends_at - (self.suspended_at or now)
 
     def days_left(self, now=None) -> int:
-        """Whole days left, a day begun counting as one: a 7-day notice reads 7 on its first
-        day and 1 on its last."""
-        left = self.remaining(now)
-        return max(0, -(-left // datetime.timedelta(days=1)))
+        """Days left as a person counts them on a calendar: the days from today to the day the
+        period ends, so a 7-day notice reads 7 all its first day, 6 the next, and 0 on the day
+        it ends (while suspended, counted to the end the time left would give)."""
+        now = now or clock.now()
+        end = timezone.localdate(now + self.remaining(now))
+        return max(0, (end - timezone.localdate(now)).days)
 
 
 class ObjectionQuerySet(AboutObjectQuerySet):
