@@ -23,6 +23,7 @@ from django_fsm import FSMModelMixin
 from roles.catalogue import READ_ONLY_ROLES
 from roles.jurisdiction import jurisdiction_of, region_filter
 from roles.models import Region
+from roles.standins import standing_in_for
 
 from . import binding, calendar, clock, transitions
 from .exceptions import Reason
@@ -267,6 +268,16 @@ class CaseQuerySet(models.QuerySet):
         if len(clauses) == 1:
             return self.filter(clauses[0])
         return self.filter(functools.reduce(operator.or_, clauses), state__in=sorted(everything))
+
+    def queue(self, user, jurisdiction=None, standing_in=None):
+        """我的待办: the cases awaiting ``user`` and, only while a stand-in is in force, those
+        awaiting each absent person ``user`` stands in for (``standing_in``:
+        ``roles.standins.standing_in_for(user)``, read here when not given)."""
+        queue = self.awaiting(user, jurisdiction)
+        absent = standing_in_for(user) if standing_in is None else standing_in
+        for person, theirs in absent:
+            queue |= self.awaiting(person, theirs)
+        return queue
 
 
 def _has_open_objection(model) -> Exists:
