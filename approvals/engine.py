@@ -22,7 +22,7 @@ from django_fsm import TransitionNotAllowed as MachineRefused
 from roles.catalogue import READ_ONLY_ROLES
 from roles.jurisdiction import jurisdiction_of, roles_held
 from roles.names import name_of
-from roles.standins import stands_in
+from roles.standins import standing_in_for, stands_in
 
 from . import audit, clock, evidence, listeners, notices, statements, transitions, typed_input
 from .binding import POLICY_KEY
@@ -460,13 +460,16 @@ def queue_for(user, workflow=None, *, jurisdiction=None) -> Iterator[WorkflowCas
 
     An iterator either way: of one procedure's cases with a workflow (name, ``Workflow`` or
     model), of every procedure's merged without one. To count, filter or page one procedure's
-    queue, use the queryset it is built on, ``Model.objects.awaiting(user)``. ``jurisdiction``
-    (``roles.jurisdiction.jurisdiction_of(user)``) saves the query when the caller has it already.
+    queue, use the queryset it is built on, ``Model.objects.queue(user)``: what awaits ``user``
+    and, for the period of a stand-in, what awaits the absent person they stand in for.
+    ``jurisdiction`` (``roles.jurisdiction.jurisdiction_of(user)``) saves the query when the
+    caller has it already.
     """
     jurisdiction = jurisdiction_of(user) if jurisdiction is None else jurisdiction
+    absent = standing_in_for(user)
     models = [model_for(workflow)] if workflow is not None else workflow_models().values()
     queues = [
-        model._default_manager.awaiting(user, jurisdiction)
+        model._default_manager.queue(user, jurisdiction, absent)
         .select_related("region")
         .order_by("state_since", "pk")
         for model in models

@@ -1,3 +1,4 @@
+import contextlib
 import os
 from types import SimpleNamespace
 
@@ -8,6 +9,7 @@ from hypothesis import settings as hypothesis_settings
 
 from approvals.database_roles import append_only_tables
 from tests.factories import PolicyFactory, RegionFactory, RoleAssignmentFactory, child_region
+from tests.helpers import run_worker
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
 
@@ -143,3 +145,17 @@ def people(county, policy):
         auditor=person("auditor", county.county, "auditor"),
         outsider=person("township_reviewer", county.other_village.parent, "outsider"),
     )
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed():`` commits the steps taken inside it, then runs the tasks they
+    queued, as the worker would next."""
+
+    @contextlib.contextmanager
+    def steps():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        run_worker()
+
+    return steps

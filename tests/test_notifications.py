@@ -2,7 +2,6 @@
 returns and objections, a daily digest for the rest), the SMS/WeChat console channel, the
 due-date reminders, and sending that can neither block nor undo a step."""
 
-import contextlib
 import datetime
 import logging
 
@@ -40,20 +39,6 @@ class RefusingEmailBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("mail server down")
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """``with committed():`` commits the steps taken inside it, then runs the tasks they
-    queued, as the worker would next."""
-
-    @contextlib.contextmanager
-    def steps():
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-        run_worker()
-
-    return steps
 
 
 def told(kind=None, **filters):
