@@ -28,28 +28,15 @@ from tests.factories import (
 )
 from tests.helpers import admin_form_data, race
 from tests.household_setup import family
+from tests.monitoring_setup import monitored, walk
 from workflows import roads
 from workflows.household.models import Household
 from workflows.monitoring.cases import propose_elimination
-from workflows.monitoring.demo import ELIMINATION_ROAD, ROAD
+from workflows.monitoring.demo import ELIMINATION_ROAD
 from workflows.monitoring.figures import chosen_month, monthly_figures
 from workflows.monitoring.models import AssistanceMeasure, EliminationCase
 
 DAY = datetime.timedelta(days=1)
-
-
-def monitored(county, people, months_ago=8, year_data=True):
-    """A household included through the whole inclusion ``months_ago`` months ago, with data
-    for 2021 that meets the elimination standard (7,000 a head, every guarantee met)."""
-    home = family(county.v11, people.team)
-    with clock.at(clock.now() - datetime.timedelta(days=30 * months_ago + 20)):
-        roads.advance(MonitoringCaseFactory(household=home, opener=people.cadre), people, ROAD,
-                      "monitored")  # fmt: skip
-    if year_data:
-        IncomeAssessmentFactory(household=home, year=2021, wage_income=28000, business_income=0)
-        GuaranteeCheckFactory(household=home, year=2021)
-    home.refresh_from_db()
-    return home
 
 
 def reload(case):
@@ -103,13 +90,6 @@ def test_a_measure_is_planned_and_delivered_on_the_household_page_as_audited_edi
     changes = {c["field"]: (c["old"], c["new"]) for c in delivered["changes"]}
     assert changes["delivered_on"] == (None, "2021-09-20")
     assert audit.verify_record(home) is None
-
-
-def walk(case, people, until):
-    """``case`` moved along the main road to ``until``, its last step a day ago."""
-    took = roads.backdated(case.workflow, ELIMINATION_ROAD, until, case.policy, False)
-    with clock.at(clock.now() - took):
-        return roads.advance(case, people, ELIMINATION_ROAD, until)
 
 
 def test_from_proposal_to_risk_eliminated_with_a_trail_that_verifies(client, county, people):
