@@ -106,6 +106,17 @@ def snap(page, name):
     page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
 
 
+def snapper(prefix):
+    """A ``snap`` for another walk: its screenshots beside these, named ``<prefix>-<name>.png``."""
+
+    def snap_page(page, name):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.wait_for_load_state("load")
+        page.screenshot(path=SHOTS / f"{prefix}-{name}.png", full_page=True)
+
+    return snap_page
+
+
 class Visit:
     """One person's browser session, in Chinese; what goes wrong in the browser is noted."""
 
