@@ -101,20 +101,18 @@ def shots():
     return SHOTS
 
 
-def snap(page, name):
-    page.wait_for_load_state("load")
-    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
-
-
-def snapper(prefix):
-    """A ``snap`` for another walk: its screenshots beside these, named ``<prefix>-<name>.png``."""
+def snapper(prefix=""):
+    """A ``snap`` for a walk: its screenshots side by side, named ``<prefix><name>.png``."""
 
     def snap_page(page, name):
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.wait_for_load_state("load")
-        page.screenshot(path=SHOTS / f"{prefix}-{name}.png", full_page=True)
+        page.screenshot(path=SHOTS / f"{prefix}{name}.png", full_page=True)
 
     return snap_page
+
+
+snap = snapper()
 
 
 class Visit:

@@ -37,7 +37,7 @@ PAST_THE_NOTICE = datetime.timedelta(days=5, hours=2)
 HEAD = "马长顺"
 
 
-snap = snapper("monitor")
+snap = snapper("monitor-")
 
 
 def register_the_clue(page, home):

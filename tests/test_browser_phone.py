@@ -25,7 +25,7 @@ PHONE = {"width": 390, "height": 844}
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 
 
-phone_snap = snapper("phone")
+phone_snap = snapper("phone-")
 
 
 def fits(page, name):

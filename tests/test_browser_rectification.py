@@ -31,7 +31,7 @@ AREA = "易地扶贫搬迁"
 PDF = b"%PDF-1.4 rectification evidence"
 
 
-snap = snapper("rect")
+snap = snapper("rect-")
 
 
 def register_the_problem(page, campaign):
