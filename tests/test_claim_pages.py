@@ -49,6 +49,7 @@ def test_a_claimed_case_shows_who_handles_it_and_is_refused_to_the_others(
     shown = client.get(page(case)).content.decode()
     assert "由 王芳 办理，其他人暂不能办理" in shown
     assert 'value="claim"' not in shown
+    assert 'name="title"' not in shown  # the record is read-only to a colleague
     response = client.post(
         reverse("admin:toy_toycase_act", args=[case.pk]), {"action": "approve"}, follow=True
     )
