@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from approvals.exceptions import TransitionNotAllowed
 from workflows.household import idnumber
 from workflows.household.choices import Cause, PovertyAttribute, RegisterStatus, Relation, Sex
 from workflows.household.models import ExitCase, Household, IdentificationCase, Member
-from workflows.spreadsheets import Column, normalise
+from workflows.spreadsheets import Column, as_text, normalise
 
 from .scope import IMPORT_ROLES, Unreadable
 from .sheets import Cells, Plan, Run, Unit, choice, count, imported_meanwhile, required, text
@@ -107,8 +108,19 @@ def _money(value) -> Decimal | None:
     return amount
 
 
+# An ID number Excel took for a number: shown as 4.20102E+17, its last digits already lost.
+SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+\d+")
+
+
 def _id_number(value) -> str:
-    number = idnumber.normalise(str(value or ""))
+    number = idnumber.normalise(as_text(value))
+    if isinstance(value, (int, float)) or SCIENTIFIC.fullmatch(number):
+        raise Unreadable(
+            _(
+                "证件号码被Excel当作数字保存，末几位可能已丢失：请在原表中把该列设为文本格式，"
+                "重新导出后再导入"
+            )
+        )
     idnumber.validate_id_number(number)
     return number
 

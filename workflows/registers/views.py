@@ -32,7 +32,8 @@ NOT_AN_IMPORTER = gettext_lazy("只有村委会、乡镇审核人员和县扶贫
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("台账"), choices=ImportJob.Kind.choices)
     file = forms.FileField(
-        label=gettext_lazy("台账文件"), help_text=gettext_lazy("Excel（.xlsx）或CSV文件")
+        label=gettext_lazy("台账文件"),
+        help_text=gettext_lazy("Excel（.xlsx）或CSV文件（UTF-8或GBK编码均可）"),
     )
 
 
