@@ -22,6 +22,7 @@ from tests.register_files import (
     upload,
     xlsx,
 )
+from workflows.household import idnumber
 from workflows.household.models import ExitCase, Household, IdentificationCase, Member
 from workflows.project_library.models import ProjectApplication
 from workflows.registers import households, jobs, sheets, workbooks
@@ -118,6 +119,44 @@ def test_the_same_file_again_changes_nothing_and_a_corrected_one_is_an_audited_e
     )
     assert household.members.get(id_number=rows[1]["id_number"]).name == "户主0的配偶"
     assert AuditEntry.objects.count() == entries + 1
+
+
+def test_members_missing_from_a_later_file_are_reported_per_household_and_kept(
+    county, people, client, django_capture_on_commit_callbacks
+):
+    rows = workbooks.sample_households([county.v11], 2)  # four people, then three
+    import_now("households", xlsx("households", rows), people.cadre)
+    left = [rows[3], rows[6]]  # one member of each household is not in the later file
+    later = [row for row in rows if row not in left]
+    for row in later:
+        row["size"] -= 1
+    entries = AuditEntry.objects.count()
+    client.force_login(people.cadre)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = upload(client, "households", xlsx("households", later))
+    run_worker()
+    job.refresh_from_db()
+    assert (job.errors, job.changed_count, job.unchanged_count) == ([], 0, 2)
+    told = "不在本文件中：导入不会删除该成员；如已迁出、去世，请在农户页面删除该成员"
+    assert [(n["row"], n["value"], n["reason"]) for n in job.notes] == [
+        (
+            first_row,
+            row["number"],
+            f"系统中本户的成员{row['name']}（{idnumber.mask(row['id_number'])}）{told}",
+        )
+        for first_row, row in zip((2, 5), left, strict=True)
+    ]
+    page = client.get(reverse("admin:register_import_job", args=[job.pk])).text
+    assert "不在本文件中的家庭成员" in page and "成员1-2（" in page
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("admin:register_import_errors", args=[job.pk])).content)
+    )
+    assert [r[:3] for r in book["提示"].iter_rows(min_row=2, values_only=True)] == [
+        (2, "户编号", left[0]["number"]),
+        (5, "户编号", left[1]["number"]),
+    ]
+    import_now("households", xlsx("households", later), people.cadre)
+    assert Member.objects.count() == 7 and AuditEntry.objects.count() == entries
 
 
 def test_a_register_that_says_a_household_exited_is_refused_when_the_system_says_not(

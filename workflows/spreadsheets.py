@@ -282,11 +282,14 @@ def sheet_title(name: str, default: str) -> str:
     return TITLE_FORBIDDEN.sub("", name)[:TITLE_LENGTH] or default
 
 
-def marked_workbook(grid: Grid | None, header_row: int | None, errors, default_title: str):
+def marked_workbook(
+    grid: Grid | None, header_row: int | None, errors, default_title: str, notes=()
+):
     """The uploaded sheet handed back: every bad cell filled red and commented, each row's
-    reasons in an extra 错误说明 column, and a second sheet listing every error. Written cell by
-    cell through ``admin_site.exports.cell_value``, so text a spreadsheet would read as a formula
-    is handed back as text."""
+    reasons in an extra 错误说明 column, a second sheet listing every error, and a third listing
+    the ``notes`` (what is no error but should be known), if any. Written cell by cell through
+    ``admin_site.exports.cell_value``, so text a spreadsheet would read as a formula is handed
+    back as text."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     by_row: dict[int | None, list[RowError]] = {}
@@ -302,13 +305,18 @@ def marked_workbook(grid: Grid | None, header_row: int | None, errors, default_t
                 sheet.cell(number, width + 1, ERROR_HEADER).font = BOLD
             elif number in by_row:
                 _mark_row(sheet, number, width, by_row[number])
-    listed = workbook.create_sheet("错误清单")
-    bold_row(listed, [_("行号"), _("列"), _("值"), _("原因")], [8, 14, 30, 70])
+    _fill_list(workbook.create_sheet("错误清单"), errors)
+    if notes:
+        _fill_list(workbook.create_sheet("提示"), notes)
+    return workbook
+
+
+def _fill_list(sheet, errors) -> None:
+    bold_row(sheet, [_("行号"), _("列"), _("值"), _("原因")], [8, 14, 30, 70])
     for error in errors:
-        listed.append(
+        sheet.append(
             [error.row or "", error.column, cell_value(error.value), cell_value(error.reason)]
         )
-    return workbook
 
 
 def _mark_row(sheet, number: int, width: int, errors) -> None:

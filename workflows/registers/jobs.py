@@ -84,20 +84,22 @@ def plan_of(job: ImportJob) -> sheets.Plan:
 
 
 def error_workbook(job: ImportJob):
-    """The job's file handed back with the errors its last run found marked."""
+    """The job's file handed back with the errors its last run found marked, and its notes."""
     errors = [RowError(**error) for error in job.errors]
+    notes = [RowError(**note) for note in job.notes]
     try:
         grid = read(_content(job), max_bytes=sheets.MAX_BYTES, max_rows=sheets.MAX_ROWS)
     except UnreadableFile:
         grid = None
     headers = find_headers(grid, KINDS[job.kind].COLUMNS)[0] if grid else None
     return marked_workbook(
-        grid, headers.row if headers else None, errors, workbooks.TITLES[job.kind]
+        grid, headers.row if headers else None, errors, workbooks.TITLES[job.kind], notes
     )
 
 
 def _record(job: ImportJob, plan: sheets.Plan, **more) -> None:
     job.errors = [dataclasses.asdict(e) for e in plan.errors]
+    job.notes = [dataclasses.asdict(n) for n in plan.notes]
     job.error_rows = len(plan.rows_with_errors)
     job.new_count, job.changed_count = len(plan.new), len(plan.changed)
     job.unchanged_count, job.total = len(plan.unchanged), len(plan.to_write)

@@ -47,6 +47,7 @@ class ImportJob(models.Model):
     unchanged_count = models.PositiveIntegerField(_("未变化"), default=0)
     error_rows = models.PositiveIntegerField(_("有错误的行"), default=0)
     errors = models.JSONField(_("错误"), default=list, blank=True)
+    notes = models.JSONField(_("提示"), default=list, blank=True)
     failure = models.TextField(_("失败原因"), blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
