@@ -285,8 +285,8 @@ def sheet_title(name: str, default: str) -> str:
 def marked_workbook(
     grid: Grid | None, header_row: int | None, errors, default_title: str, notes=()
 ):
-    """The uploaded sheet handed back: every bad cell filled red and commented, each row's
-    reasons in an extra 错误说明 column, a second sheet listing every error, and a third listing
+    """The uploaded sheet handed back (if there is one): every bad cell filled red and commented,
+    each row's reasons in an extra 错误说明 column, a sheet listing every error, and one listing
     the ``notes`` (what is no error but should be known), if any. Written cell by cell through
     ``admin_site.exports.cell_value``, so text a spreadsheet would read as a formula is handed
     back as text."""
@@ -305,6 +305,8 @@ def marked_workbook(
                 sheet.cell(number, width + 1, ERROR_HEADER).font = BOLD
             elif number in by_row:
                 _mark_row(sheet, number, width, by_row[number])
+    else:  # no file to mark (unreadable, or deleted): the list is the first sheet
+        workbook.remove(sheet)
     _fill_list(workbook.create_sheet("错误清单"), errors)
     if notes:
         _fill_list(workbook.create_sheet("提示"), notes)
