@@ -2,10 +2,11 @@
 
 An app that reacts to steps (notifications) registers a listener here from its ``ready()``; the
 engine announces each step it records (``perform``, the batch path, an objection filed, a case
-opened) and the listeners are called after the transaction commits, with the case as it now is
-and the step's audit entry. A listener never runs for a step that was rolled back, and one that
-fails is logged and cannot undo or block the step, nor stop the other listeners. The engine
-knows nothing of who listens: the dependency points from the listener to the engine.
+opened), as does a service running records on a process of its own (rectification problems on
+viewflow), and the listeners are called after the transaction commits, with the case or record
+as it now is and the step's audit entry. A listener never runs for a step that was rolled back,
+and one that fails is logged and cannot undo or block the step, nor stop the other listeners.
+The engine knows nothing of who listens: the dependency points from the listener to the engine.
 """
 
 import dataclasses
@@ -15,16 +16,16 @@ from collections.abc import Callable, Iterable
 
 from django.db import transaction
 
-from .models import AuditEntry, WorkflowCase
+from .models import AuditEntry, ChainedRecord, WorkflowCase
 
 logger = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
 class Step:
-    """A committed step: the case after it, and the entry that records it."""
+    """A committed step: the case (or chained record) after it, and the entry that records it."""
 
-    case: WorkflowCase
+    case: WorkflowCase | ChainedRecord
     entry: AuditEntry
 
 
@@ -38,7 +39,7 @@ def register(name: str, listener: Callable[[list[Step]], None]) -> None:
     _listeners[name] = listener
 
 
-def announce(steps: Iterable[tuple[WorkflowCase, AuditEntry]]) -> None:
+def announce(steps: Iterable[tuple[ChainedRecord, AuditEntry]]) -> None:
     """Hand ``steps`` (case, entry) to every listener once the current transaction commits."""
     committed = [Step(case, entry) for case, entry in steps]
     if committed and _listeners:

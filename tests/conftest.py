@@ -1,3 +1,4 @@
+import contextlib
 import os
 from types import SimpleNamespace
 
@@ -8,6 +9,7 @@ from hypothesis import settings as hypothesis_settings
 
 from approvals.database_roles import append_only_tables
 from tests.factories import PolicyFactory, RegionFactory, RoleAssignmentFactory, child_region
+from tests.helpers import run_worker
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
 
@@ -82,6 +84,14 @@ def _audit_triggers_back_on(django_db_blocker):
         _audit_triggers_disabled = False
 
 
+@pytest.fixture(autouse=True)
+def _live_server_helper(_audit_triggers_back_on, _live_server_helper):
+    """pytest-django's set-up of a live-server test, once the audit triggers are seen to: its
+    restore of the migrations' rows would otherwise come first and be refused by the triggers
+    when the test is the first with committed data (a browser test run on its own)."""
+    yield
+
+
 def _set_append_only_triggers(switch: str) -> None:
     with connection.cursor() as cursor:
         for table in sorted(append_only_tables()):
@@ -149,3 +159,17 @@ def people(county, policy):
         auditor=person("auditor", county.county, "auditor"),
         outsider=person("township_reviewer", county.other_village.parent, "outsider"),
     )
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed():`` commits the steps taken inside it, then runs the tasks they
+    queued, as the worker would next."""
+
+    @contextlib.contextmanager
+    def steps():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        run_worker()
+
+    return steps

@@ -12,10 +12,10 @@ from admin_site.demo import build_county
 from tests.helpers import run_worker
 from tests.register_files import text_table
 from tests.test_browser import (  # noqa: F401 (fixtures)
-    SHOTS,
     Visit,
     browser,
     committed_db,
+    snapper,
     watched_pages,
 )
 from workflows.household.models import Household
@@ -27,10 +27,7 @@ pytestmark = pytest.mark.browser
 HOUSEHOLDS = 5
 
 
-def snap(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_load_state("load")
-    page.screenshot(path=SHOTS / f"import-{name}.png", full_page=True)
+snap = snapper("import-")
 
 
 def test_the_progress_bar_follows_a_register_import_to_its_end(
