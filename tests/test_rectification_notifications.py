@@ -64,7 +64,11 @@ def test_the_inbox_page_lists_the_task_and_counts_it(client, setup, problem):
     client.force_login(setup.person(setup.health))
     page = client.get(reverse("admin:inbox")).content.decode()
     assert "等您办理" in page and "制定方案" in page
-    assert reverse("admin:rectification_problem_change", args=[problem.pk]) in page
+    note = Notification.objects.get(user=setup.person(setup.health))
+    link = reverse("admin:inbox_open", args=[note.pk])  # opening it reads it
+    assert link in page
+    problem_page = reverse("admin:rectification_problem_change", args=[problem.pk])
+    assert client.get(link).url == problem_page
 
 
 def test_the_rest_of_the_unit_is_told_of_the_report_task_not_who_planned(setup, problem, committed):
