@@ -218,6 +218,22 @@ def test_a_listener_that_fails_does_not_undo_the_step(case, people, committed, m
     assert told(Kind.TASK)  # the other listeners still ran
 
 
+def test_the_telling_is_queued_with_the_step_so_a_failed_queue_undoes_the_step(
+    case, people, monkeypatch
+):
+    # The task's row is written in the step's transaction: no step stands without its task.
+    def queue_down(steps):
+        raise RuntimeError("queue table unwritable")
+
+    monkeypatch.setitem(listeners._with_step, "queue_down", queue_down)
+    with pytest.raises(RuntimeError):
+        perform(case, "submit", people.cadre)
+    case.refresh_from_db()
+    assert case.state == "draft"
+    assert not DBTaskResult.objects.exists()
+    assert list(case.audit_entries.values_list("action", flat=True)) == ["create"]
+
+
 def test_the_message_channel_is_a_console_that_says_it_delivered_nothing(
     submitted, people, committed, caplog
 ):
