@@ -224,20 +224,22 @@ class CaseAdmin(AuditedEdits, ScopedAdmin):
         if request.method != "POST":
             return redirect(page)  # e.g. back from signing in: the case, with what was typed
         action = request.POST.get("action", "")
+        absent = claiming.absent_person(request)
         if not is_confirmed(request):
             changes = steps_needing_confirmation(case.workflow, action, [case])
             if changes:
                 title = action_label(case.workflow, action, case.state)
-                return confirmation_page(request, title=title, changes=changes, back=page)
-        return once(request, lambda: self._act(request, case, action, page))
+                return confirmation_page(
+                    request, title=title, changes=changes, back=page, on_behalf_of=absent
+                )
+        return once(request, lambda: self._act(request, case, action, page, absent))
 
-    def _act(self, request, case, action, page) -> Outcome:
+    def _act(self, request, case, action, page, absent) -> Outcome:
         outcome = Outcome(page)
         # An upload dropped on arrival stands for itself, so the engine names the size limit.
         uploads = {**request.FILES.dict(), **refused_uploads(request)}
         data = action_inputs(case, action, request.POST, uploads)
         from_state = case.state
-        absent = claiming.absent_person(request)
         comment = request.POST.get("comment", "")
         try:
             perform(case, action, request.user, comment=comment, data=data, on_behalf_of=absent)

@@ -89,10 +89,11 @@ def actions_for(request, case) -> tuple[list, object]:
     return own, None
 
 
-def absent_person(request):
-    """The absent person an action is posted for (``on_behalf_of``), among those the user stands
-    in for today; None when none is named. ``PermissionDenied`` for anyone else."""
-    typed = request.POST.get("on_behalf_of", "")
+def absent_person(request, typed=None):
+    """The absent person an action is posted for (``on_behalf_of``: the form's field, or
+    ``typed`` when given), among those the user stands in for today; None when none is named.
+    ``PermissionDenied`` for anyone else."""
+    typed = request.POST.get("on_behalf_of", "") if typed is None else str(typed)
     if not typed:
         return None
     chosen = typed_input.whole_number(typed, 1, 2**63 - 1)

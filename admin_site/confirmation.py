@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from approvals.procedures import procedure_for
+from roles.names import name_of
 
 CONFIRMED_FIELD = "confirmed"
 # Fields of the first post that are not carried to the confirmation page's own form.
@@ -68,9 +69,10 @@ def carried_fields(request) -> list[tuple[str, str]]:
     ]
 
 
-def confirmation_page(request, *, title, changes, back, what=""):
+def confirmation_page(request, *, title, changes, back, what="", on_behalf_of=None):
     """The page asking to confirm ``changes`` (from ``steps_needing_confirmation``, or one
-    made up for an opening), posting the same fields back to the same address."""
+    made up for an opening), posting the same fields back to the same address; a stand-in is
+    told whom they act for (``on_behalf_of``)."""
     cases = [case for change in changes for case in change["cases"]]
     context = {
         **admin.site.each_context(request),
@@ -82,6 +84,7 @@ def confirmation_page(request, *, title, changes, back, what=""):
         "funds": funds_of(cases),
         "destructive": any(change["ends_case"] for change in changes),
         "comment": request.POST.get("comment", ""),
+        "on_behalf_of_name": name_of(on_behalf_of),
         "fields": carried_fields(request),
         "back": back,
     }

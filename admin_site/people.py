@@ -278,6 +278,7 @@ class PersonAdmin(PeopleAdmin, UserAdmin):
     deactivate them, which keeps their history). The timers' account is shown, never changed."""
 
     add_form = PersonCreationForm
+    add_form_template = "admin/jingzhun/user_add_form.html"
     form = PersonChangeForm
     add_fieldsets = (
         (

@@ -22,7 +22,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from approvals import calendar, policy_versions
+from approvals import calendar, policy_display, policy_versions
 from approvals.models import Policy
 from roles.catalogue import Role
 
@@ -32,6 +32,9 @@ from .timeline import timeline
 # Roles that may make a policy version for the regions they hold.
 POLICY_MAKERS = (Role.COUNTY_OFFICE, Role.COUNTY_APPROVER)
 
+
+# The fields holding the rules as JSON: read in the table of values unless they are edited.
+RULES = ("values", "value_sources")
 
 # What a holiday schedule's keeper may not change: it is national, and stays the calendar.
 SCHEDULE_PLACE = ["workflow", "region_prefix"]
@@ -108,6 +111,16 @@ class PolicyAdmin(admin.ModelAdmin):
             return [*shown, *SCHEDULE_PLACE]
         return shown
 
+    def get_fields(self, request, obj=None):
+        """Values that cannot be changed here read in the table above the form, by name; their
+        JSON is shown only where it is edited."""
+        fields = super().get_fields(request, obj)
+        if obj is None:
+            return fields
+        fixed = self.get_readonly_fields(request, obj)
+        editable = self.has_change_permission(request, obj)
+        return [f for f in fields if f not in RULES or (editable and f not in fixed)]
+
     def has_change_permission(self, request, obj=None):
         if obj is not None and keeps_schedule(request, obj):
             return True
@@ -126,7 +139,7 @@ class PolicyAdmin(admin.ModelAdmin):
             "may_make_version": version_prefixes(request, record) != [],
             "kind": record.chain_verbose_name(),
             "timeline": timeline(record),
-            "provenance": record.provenance(),
+            "provenance": policy_display.shown_values(record),
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, context)

@@ -26,11 +26,12 @@ from approvals import perform_bulk, typed_input
 from approvals.models import AuditEntry
 from approvals.procedures import procedure_for, workflow_models
 from approvals.spec import ASSIGN, CLAIM, CREATE, RELEASE, ActionKind
+from roles.names import name_of
 
 from . import queue_rows, saved_filters
 from .confirmation import confirmation_page, is_confirmed, steps_needing_confirmation
 from .filters import RegionFilterField
-from .request_scope import readable, request_jurisdiction, write_roles
+from .request_scope import readable, request_jurisdiction, request_standins, write_roles
 from .submissions import Outcome, once
 from .typed_fields import LineField, bounded_ids
 
@@ -96,11 +97,18 @@ def view_of(request) -> str:
     return view if view in VIEWS else TODO
 
 
+def _own_queue(request, model):
+    """What awaits the user under their own roles (a stand-in's cases are acted on one by one,
+    from the case page, on the absent person's behalf)."""
+    return model._default_manager.awaiting(request.user, request_jurisdiction(request))
+
+
 def _cases(request, model, view):
     """The cases of ``model`` in the list ``view``, before filters."""
     user = request.user
     if view == TODO:
-        return model._default_manager.awaiting(user, request_jurisdiction(request))
+        manager = model._default_manager
+        return manager.queue(user, request_jurisdiction(request), request_standins(request))
     entries = AuditEntry.objects.for_model(model)
     if view == OPENED:
         entries = entries.filter(action=CREATE, actor=user)
@@ -243,13 +251,42 @@ def queue_view(request):
     query = request.GET.copy()
     query.pop("page", None)
     context.update(
-        form=form, page=page, groups=_by_state(workflow, queue_rows.rows(model, page.object_list)),
+        form=form, page=page, groups=_by_state(workflow, _rows(request, model, page.object_list)),
         actions=_bulk_actions(workflow, request) if view == TODO else [],
         query=request.GET.urlencode(), page_query=query.urlencode(), sort=asked,
         sort_links=sort_links(request, asked), has_funds=bool(procedure_for(model).funds),
         saved_query=saved_filters.kept_query(request.GET.urlencode()),
     )  # fmt: skip
     return render(request, "admin/jingzhun/queue.html", context)
+
+
+def standing_in_names(request, model, cases) -> dict[int, str]:
+    """For the cases of a page that are in the queue only through a stand-in, the name of the
+    absent person they are done for ("代 X 办理"): one query for the user's own, one for each
+    absent person, whatever the page's length."""
+    absent = request_standins(request)
+    left = {case.pk for case in cases}
+    if not absent or not left:
+        return {}
+    left -= set(_own_queue(request, model).filter(pk__in=left).values_list("pk", flat=True))
+    names = {}
+    for person, theirs in absent:
+        if not left:
+            break
+        found = model._default_manager.awaiting(person, theirs).filter(pk__in=left)
+        found = set(found.values_list("pk", flat=True))
+        names.update(dict.fromkeys(found, name_of(person)))
+        left -= found
+    return names
+
+
+def _rows(request, model, cases) -> list[dict]:
+    """The page's rows, each saying whom it is done for when that is an absent person."""
+    rows = queue_rows.rows(model, cases)
+    names = standing_in_names(request, model, cases)
+    for row in rows:
+        row["on_behalf_of"] = names.get(row["case"].pk, "")
+    return rows
 
 
 def _by_state(workflow, rows) -> list[tuple[str, list[dict]]]:
@@ -296,7 +333,8 @@ def chosen_cases(request, model, form, selected):
     """The cases of ``selected`` (ids) that are in the user's filtered queue, and how many ids
     matched no such case."""
     ids = bounded_ids(selected, model._meta.pk)  # a 25-digit id selects nothing, on any database
-    cases = list(awaiting(request, model, form).filter(pk__in=ids).order_by("state_since", "pk"))
+    own = filtered(request, _own_queue(request, model), form)
+    cases = list(own.filter(pk__in=ids).order_by("state_since", "pk"))
     return cases, len({str(s) for s in selected}) - len(cases)
 
 

@@ -16,7 +16,7 @@ from django.http import Http404
 from roles.catalogue import READ_ONLY_ROLES, Role
 from roles.jurisdiction import jurisdiction_of, outermost, region_filter
 from roles.models import Level, Region
-from roles.standins import absent_people
+from roles.standins import standing_in_for
 
 
 def request_jurisdiction(request) -> dict[str, list[str]]:
@@ -24,6 +24,14 @@ def request_jurisdiction(request) -> dict[str, list[str]]:
     if not hasattr(request, "_jingzhun_jurisdiction"):
         request._jingzhun_jurisdiction = jurisdiction_of(request.user)
     return request._jingzhun_jurisdiction
+
+
+def request_standins(request) -> list[tuple[object, dict]]:
+    """The absent people the user stands in for today, each with their roles and prefixes
+    (``roles.standins.standing_in_for``), read once per request."""
+    if not hasattr(request, "_jingzhun_standins"):
+        request._jingzhun_standins = standing_in_for(request.user)
+    return request._jingzhun_standins
 
 
 # --- read scope ------------------------------------------------------------------------------
@@ -35,8 +43,8 @@ def read_jurisdiction(request) -> dict[str, list[str]]:
     with the user's own roles; a stand-in's steps go through ``perform(on_behalf_of=…)``."""
     if not hasattr(request, "_jingzhun_read_jurisdiction"):
         merged = {role: list(ps) for role, ps in request_jurisdiction(request).items()}
-        for person in absent_people(request.user):
-            for role, prefixes in jurisdiction_of(person).items():
+        for _person, theirs in request_standins(request):
+            for role, prefixes in theirs.items():
                 merged[role] = outermost([*merged.get(role, []), *prefixes])
         request._jingzhun_read_jurisdiction = merged
     return request._jingzhun_read_jurisdiction

@@ -226,6 +226,10 @@ EVIDENCE_TYPES = {
     "application/vnd.ms-excel": "xls",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
 }
+# Days an imported register's file is kept after its job went still (workflows.registers.retention),
+# and a one-time form token after its form was posted (admin_site.submissions): `purge_stale`.
+REGISTER_UPLOAD_RETENTION_DAYS = int(os.environ.get("JINGZHUN_IMPORT_RETENTION_DAYS", "30"))
+FORM_TOKEN_RETENTION_DAYS = int(os.environ.get("JINGZHUN_FORM_TOKEN_DAYS", "7"))
 # An upload over EVIDENCE_MAX_BYTES is dropped at its first byte, before anything keeps it.
 FILE_UPLOAD_HANDLERS = [
     "admin_site.uploads.SizeLimitedUploadHandler",

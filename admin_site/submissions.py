@@ -5,14 +5,21 @@ The token is recorded in the same transaction as the action: a second post of it
 click, a reload, a retry after a lost answer) waits on the first post's row, then finds the
 token used and repeats the first post's messages and where it led. A post without a token (an
 older page, a script) acts as it always did.
+
+A token is kept for ``FORM_TOKEN_RETENTION_DAYS`` (``purge_tokens``): long past any double click,
+reload or retry. A page posted again after that acts again, where the step still allows it.
 """
 
+import datetime
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+
+from approvals import clock
 
 from .models import FormSubmission
 
@@ -77,3 +84,10 @@ def once(request, act):
         submission.result = outcome.as_record()
         submission.save(update_fields=["result"])
     return outcome.respond(request)
+
+
+def purge_tokens() -> int:
+    """Delete the tokens of forms posted longer ago than the retention period; how many."""
+    cutoff = clock.now() - datetime.timedelta(days=settings.FORM_TOKEN_RETENTION_DAYS)
+    deleted, _by_model = FormSubmission.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

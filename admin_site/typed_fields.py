@@ -49,9 +49,11 @@ class CodeField(NormalForm, forms.CharField):
 
 
 class DayField(NormalForm, forms.DateField):
-    """A date typed as digits (of any width) and separators: ２０２６-１２-０３ is 2026-12-03."""
+    """A date picked from the browser's calendar, or typed as digits (of any width) and
+    separators: ２０２６-１２-０３ is 2026-12-03."""
 
     normal_form = staticmethod(typed_input.code)
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 @functools.cache

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit, clock, listeners, notices, statements, typed_input
+from .decisions import ensure_not_claimed_by_another
 from .engine import (
     CHANGED_MEANWHILE,
     _authorise,
@@ -37,7 +38,6 @@ from .engine import (
     _reasons,
     _sync_caller_copy,
     denial_event,
-    ensure_not_claimed_by_another,
     perform,
     workflow_of,
 )

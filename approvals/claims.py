@@ -18,14 +18,8 @@ from roles.models import RoleAssignment, ancestor_codes
 from roles.names import name_of
 
 from . import audit, clock, statements
-from .engine import (
-    CHANGED_MEANWHILE,
-    _acting_roles,
-    claim_holder_id,
-    claimed_reason,
-    record_denial,
-    workflow_of,
-)
+from .decisions import claim_holder_id, claimed_reason
+from .engine import CHANGED_MEANWHILE, _acting_roles, record_denial, workflow_of
 from .exceptions import ConflictError, PermissionDenied, Reason, TransitionNotAllowed
 from .locking import ensure_unchanged, lock_fresh
 from .models import Claim, content_type_of

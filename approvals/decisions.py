@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from roles.catalogue import READ_ONLY_ROLES, Role
 from roles.jurisdiction import jurisdiction_of, roles_held
+from roles.names import name_of
+from roles.standins import stands_in
 
 from .exceptions import PermissionDenied, Reason, Refusal, TransitionNotAllowed
+from .models import Claim, WorkflowCase
 from .notices import running_notice
 
 
@@ -65,6 +69,41 @@ def _acting(roles: Iterable[str]) -> list[str]:
     return [r for r in roles if r not in READ_ONLY_ROLES]
 
 
+def claimed_reason(holder_id: int) -> Reason:
+    """Why someone may not act on a case another person has claimed (``approvals.claims``)."""
+    holder = get_user_model().objects.filter(pk=holder_id).first()
+    return Reason(
+        "claimed_by_other",
+        _("该事项已由%(holder)s认领办理，请其放回或由本级负责人改派后再办理"),
+        holder=name_of(holder),
+    )
+
+
+def claim_holder_id(case) -> int | None:
+    """Who holds ``case``'s claim in force (in its current state), or None."""
+    return Claim.objects.in_force_on(case).values_list("holder_id", flat=True).first()
+
+
+def ensure_not_claimed_by_another(holder_id, *people) -> None:
+    """Refuse a step on a case claimed by someone other than ``people`` (the actor, and the
+    absent person a stand-in acts for)."""
+    if holder_id is not None and holder_id not in {getattr(p, "pk", None) for p in people}:
+        raise TransitionNotAllowed([claimed_reason(holder_id)])
+
+
+def _claimed_by_another(record, user) -> Reason | None:
+    """Why ``user`` may not change a case someone else has claimed (none: they hold the claim,
+    stand in for its holder today, or nobody holds it)."""
+    if not isinstance(record, WorkflowCase) or record.pk is None:
+        return None
+    holder_id = claim_holder_id(record)
+    if holder_id is None or holder_id == user.pk:
+        return None
+    if stands_in(user, get_user_model().objects.filter(pk=holder_id).first()):
+        return None
+    return claimed_reason(holder_id)
+
+
 def may_open(model, user, region=None, *, jurisdiction=None) -> Decision:
     """May ``user`` open a case of ``model`` in ``region`` (anywhere, when None)? Those with a
     step to take in the procedure's first state may. ``jurisdiction``
@@ -89,7 +128,8 @@ def may_open(model, user, region=None, *, jurisdiction=None) -> Decision:
 
 def may_edit(record, user) -> Decision:
     """May ``user`` edit ``record`` (a ``ChainedRecord``) now? Those its ``edit_rule()`` names,
-    over its region, and nobody while a notice runs on it."""
+    over its region; nobody while a notice runs on it, and on a claimed case only the claim's
+    holder (or their stand-in): the others see it as taken, for its record as for its steps."""
     rule = record.edit_rule()
     held = roles_held(user, record.region, _acting(rule.roles))
     if not held:
@@ -99,6 +139,8 @@ def may_edit(record, user) -> Decision:
             reasons=[Reason("notice_running", _("公示期间不能修改记录"))],
             refusal=TransitionNotAllowed,
         )
+    if (claimed := _claimed_by_another(record, user)) is not None:
+        return Decision(reasons=[claimed], refusal=TransitionNotAllowed)
     return Decision(held)
 
 

@@ -13,7 +13,6 @@ import heapq
 import operator
 from collections.abc import Iterator
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 from django_fsm import InvalidResultState
@@ -22,14 +21,20 @@ from django_fsm import TransitionNotAllowed as MachineRefused
 from roles.catalogue import READ_ONLY_ROLES
 from roles.jurisdiction import jurisdiction_of, roles_held
 from roles.names import name_of
-from roles.standins import stands_in
+from roles.standins import standing_in_for, stands_in
 
 from . import audit, clock, evidence, listeners, notices, statements, transitions, typed_input
 from .binding import POLICY_KEY
-from .decisions import may_open, role_labels
+from .decisions import (
+    claim_holder_id,
+    claimed_reason,
+    ensure_not_claimed_by_another,
+    may_open,
+    role_labels,
+)
 from .exceptions import ConflictError, PermissionDenied, Reason, Refusal, TransitionNotAllowed
 from .locking import ensure_unchanged, lock_fresh
-from .models import AuditEntry, Claim, SecurityEvent, WorkflowCase
+from .models import AuditEntry, SecurityEvent, WorkflowCase
 from .procedures import model_for, workflow_models
 from .spec import (
     CLOSE_NOTICE,
@@ -44,28 +49,6 @@ from .spec import (
 from .system import is_system_user
 
 CHANGED_MEANWHILE = Reason("changed_meanwhile", gettext_lazy("该记录已被他人处理，请刷新后重试"))
-
-
-def claimed_reason(holder_id: int) -> Reason:
-    """Why someone may not act on a case another person has claimed (``approvals.claims``)."""
-    holder = get_user_model().objects.filter(pk=holder_id).first()
-    return Reason(
-        "claimed_by_other",
-        gettext_lazy("该事项已由%(holder)s认领办理，请其放回或由本级负责人改派后再办理"),
-        holder=name_of(holder),
-    )
-
-
-def claim_holder_id(case) -> int | None:
-    """Who holds ``case``'s claim in force (in its current state), or None."""
-    return Claim.objects.in_force_on(case).values_list("holder_id", flat=True).first()
-
-
-def ensure_not_claimed_by_another(holder_id, *people) -> None:
-    """Refuse a step on a case claimed by someone other than ``people`` (the actor, and the
-    absent person a stand-in acts for)."""
-    if holder_id is not None and holder_id not in {getattr(p, "pk", None) for p in people}:
-        raise TransitionNotAllowed([claimed_reason(holder_id)])
 
 
 def acting_principal(user, on_behalf_of):
@@ -460,13 +443,16 @@ def queue_for(user, workflow=None, *, jurisdiction=None) -> Iterator[WorkflowCas
 
     An iterator either way: of one procedure's cases with a workflow (name, ``Workflow`` or
     model), of every procedure's merged without one. To count, filter or page one procedure's
-    queue, use the queryset it is built on, ``Model.objects.awaiting(user)``. ``jurisdiction``
-    (``roles.jurisdiction.jurisdiction_of(user)``) saves the query when the caller has it already.
+    queue, use the queryset it is built on, ``Model.objects.queue(user)``: what awaits ``user``
+    and, for the period of a stand-in, what awaits the absent person they stand in for.
+    ``jurisdiction`` (``roles.jurisdiction.jurisdiction_of(user)``) saves the query when the
+    caller has it already.
     """
     jurisdiction = jurisdiction_of(user) if jurisdiction is None else jurisdiction
+    absent = standing_in_for(user)
     models = [model_for(workflow)] if workflow is not None else workflow_models().values()
     queues = [
-        model._default_manager.awaiting(user, jurisdiction)
+        model._default_manager.queue(user, jurisdiction, absent)
         .select_related("region")
         .order_by("state_since", "pk")
         for model in models

@@ -2,10 +2,11 @@
 
 An app that reacts to steps (notifications) registers a listener here from its ``ready()``; the
 engine announces each step it records (``perform``, the batch path, an objection filed, a case
-opened). A listener is called after the transaction commits, with the case as it now is and the
-step's audit entry: it never runs for a step that was rolled back, and one that fails is logged
-and cannot undo or block the step, nor stop the other listeners. The engine knows nothing of who
-listens: the dependency points from the listener to the engine.
+opened), as does a service running records on a process of its own (rectification problems on
+viewflow), and the listeners are called after the transaction commits, with the case or record
+as it now is and the step's audit entry. A listener never runs for a step that was rolled back,
+and one that fails is logged and cannot undo or block the step, nor stop the other listeners.
+The engine knows nothing of who listens: the dependency points from the listener to the engine.
 
 A listener that only queues work for later (a row for a background worker) may instead be
 registered ``with_step``: it is called inside the step's transaction, so its row commits with the
@@ -22,16 +23,16 @@ from collections.abc import Callable, Iterable
 
 from django.db import transaction
 
-from .models import AuditEntry, WorkflowCase
+from .models import AuditEntry, ChainedRecord, WorkflowCase
 
 logger = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
 class Step:
-    """A step: the case after it, and the entry that records it."""
+    """A step: the case (or chained record) after it, and the entry that records it."""
 
-    case: WorkflowCase
+    case: WorkflowCase | ChainedRecord
     entry: AuditEntry
 
 
@@ -49,7 +50,7 @@ def register(name: str, listener: Callable[[list[Step]], None], *, with_step=Fal
     (_with_step if with_step else _listeners)[name] = listener
 
 
-def announce(steps: Iterable[tuple[WorkflowCase, AuditEntry]]) -> None:
+def announce(steps: Iterable[tuple[ChainedRecord, AuditEntry]]) -> None:
     """Hand ``steps`` (case, entry) to the ``with_step`` listeners now, and to every other
     listener once the current transaction commits."""
     recorded = [Step(case, entry) for case, entry in steps]

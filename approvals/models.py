@@ -2,7 +2,6 @@
 and the security log of refused attempts."""
 
 import dataclasses
-import datetime
 import functools
 import operator
 import secrets
@@ -24,6 +23,7 @@ from django_fsm import FSMModelMixin
 from roles.catalogue import READ_ONLY_ROLES
 from roles.jurisdiction import jurisdiction_of, region_filter
 from roles.models import Region
+from roles.standins import standing_in_for
 
 from . import binding, calendar, clock, transitions
 from .exceptions import Reason
@@ -268,6 +268,16 @@ class CaseQuerySet(models.QuerySet):
         if len(clauses) == 1:
             return self.filter(clauses[0])
         return self.filter(functools.reduce(operator.or_, clauses), state__in=sorted(everything))
+
+    def queue(self, user, jurisdiction=None, standing_in=None):
+        """我的待办: the cases awaiting ``user`` and, only while a stand-in is in force, those
+        awaiting each absent person ``user`` stands in for (``standing_in``:
+        ``roles.standins.standing_in_for(user)``, read here when not given)."""
+        queue = self.awaiting(user, jurisdiction)
+        absent = standing_in_for(user) if standing_in is None else standing_in
+        for person, theirs in absent:
+            queue |= self.awaiting(person, theirs)
+        return queue
 
 
 def _has_open_objection(model) -> Exists:
@@ -675,10 +685,12 @@ class NoticePeriod(models.Model):
         return self.ends_at - (self.suspended_at or now)
 
     def days_left(self, now=None) -> int:
-        """Whole days left, a day begun counting as one: a 7-day notice reads 7 on its first
-        day and 1 on its last."""
-        left = self.remaining(now)
-        return max(0, -(-left // datetime.timedelta(days=1)))
+        """Days left as a person counts them on a calendar: the days from today to the day the
+        period ends, so a 7-day notice reads 7 all its first day, 6 the next, and 0 on the day
+        it ends (while suspended, counted to the end the time left would give)."""
+        now = now or clock.now()
+        end = timezone.localdate(now + self.remaining(now))
+        return max(0, (end - timezone.localdate(now)).days)
 
 
 class ObjectionQuerySet(AboutObjectQuerySet):

@@ -74,6 +74,15 @@ class Panel:
     context: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 
+@dataclasses.dataclass(frozen=True)
+class ValueLabel:
+    """What a policy value is called on the policy page, and, for a mapping of switches or
+    amounts, what each of its items is called (``approvals.policy_display``)."""
+
+    label: str
+    items: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
 class Procedure:
     """Everything the site needs to run one procedure, whose cases are ``model``.
@@ -90,6 +99,8 @@ class Procedure:
     ``filter(queryset, field="region")`` keeping the rows under it), or None to add nothing there.
     ``funds``: the field of ``model`` holding the money a case asks for, in 万元 (empty when the
     procedure moves no money), shown in queues and summed on confirmation pages.
+    ``policy_values``: what the policy page calls the procedure's policy values, by key (a
+    notice's length read from a key is named from the spec without it).
     """
 
     model: type
@@ -103,6 +114,7 @@ class Procedure:
     region_path: str = "region"
     region_paths: Mapping[type, str] = dataclasses.field(default_factory=dict)
     funds: str = ""
+    policy_values: Mapping[str, ValueLabel] = dataclasses.field(default_factory=dict)
 
     @property
     def workflow(self):

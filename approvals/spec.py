@@ -291,6 +291,10 @@ class Workflow:
             transition.confirm or self.ends_case(transition)
         )
 
+    def closed_states(self) -> tuple[str, ...]:
+        """States no step leaves: a case there has ended."""
+        return tuple(s for s in self.states if not self.transitions_from(s))
+
     def creators(self) -> tuple[str, ...]:
         """Roles that may open a case: those with a step to take in its first state, in order."""
         roles = (r for t in self.transitions_from(self.initial) for r in t.roles)

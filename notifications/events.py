@@ -1,6 +1,7 @@
 """From the engine's committed steps to notifications: a case entering a state someone must act
 in is a new task for them; a case sent back is "returned" for them and for the person whose step
-it undoes; an objection filed is for those who resolve it at the notice's level. The person who
+it undoes; an objection filed is for those who resolve it at the notice's level. Records run on
+a process of their own (``subjects``) say themselves who is told of their entries. The person who
 took the step is not told of it."""
 
 import functools
@@ -12,7 +13,7 @@ from approvals.listeners import Step
 from approvals.models import AuditEntry
 from approvals.spec import FILE_OBJECTION
 
-from . import recipients, sending
+from . import recipients, sending, subjects
 from .models import Kind, Notification
 
 
@@ -61,32 +62,40 @@ def _cases_of(entries) -> dict[tuple[int, int], object]:
 
 
 def _notes_for(case, entry: AuditEntry, holders) -> list[Notification]:
-    workflow = case.workflow
-    code = case.region.code
-    if entry.action == FILE_OBJECTION:
-        kind = Kind.OBJECTION
-        notice = workflow.states[entry.to_state].notice
-        told = holders(tuple(recipients.acting(notice.resolver_roles)), code)
-    elif entry.from_state != entry.to_state:
-        told = set(holders(tuple(recipients.roles_awaiting(workflow, entry.to_state)), code))
-        kind = Kind.TASK
-        if is_return(workflow, entry):
-            kind = Kind.RETURNED
-            told |= recipients.whose_step(case, entry)
-    else:
-        return []
+    subject = subjects.of_model(type(case))
+    told = subject.told(case, entry) if subject else _told_of_step(case, entry, holders)
+    key = f"entry:{entry.content_type_id}:{entry.object_id}:{entry.seq}"
     return [
         note(
             case,
             user_id,
-            kind,
-            key=f"entry:{entry.content_type_id}:{entry.object_id}:{entry.seq}",
-            state=entry.to_state,
+            each.kind,
+            key=key,
+            state=each.state,
             created_at=entry.created_at,
-            detail=entry.comment if kind == Kind.RETURNED else "",
+            detail=each.detail,
+            due_on=each.due_on,
         )
-        for user_id in sorted(told - {entry.actor_id})
+        for each in told
+        for user_id in sorted(each.user_ids - {entry.actor_id})
     ]
+
+
+def _told_of_step(case, entry: AuditEntry, holders) -> list[subjects.Told]:
+    """Who is told of a procedure case's step, by the engine's roles in the case's region."""
+    workflow = case.workflow
+    code = case.region.code
+    if entry.action == FILE_OBJECTION:
+        notice = workflow.states[entry.to_state].notice
+        told = holders(tuple(recipients.acting(notice.resolver_roles)), code)
+        return [subjects.Told(frozenset(told), Kind.OBJECTION, entry.to_state)]
+    if entry.from_state == entry.to_state:
+        return []
+    told = set(holders(tuple(recipients.roles_awaiting(workflow, entry.to_state)), code))
+    if not is_return(workflow, entry):
+        return [subjects.Told(frozenset(told), Kind.TASK, entry.to_state)]
+    told |= recipients.whose_step(case, entry)
+    return [subjects.Told(frozenset(told), Kind.RETURNED, entry.to_state, entry.comment)]
 
 
 def note(case, user_id: int, kind: str, *, key: str, **fields) -> Notification:
@@ -98,7 +107,7 @@ def note(case, user_id: int, kind: str, *, key: str, **fields) -> Notification:
         kind=kind,
         content_type_id=ContentType.objects.get_for_model(case).pk,
         object_id=case.pk,
-        workflow=case.workflow.name,
+        workflow=subjects.name_of(case),
         case_label=str(case)[:200],
         key=key,
         **fields,

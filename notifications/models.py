@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from approvals import clock
-from approvals.procedures import model_for
+
+from . import subjects
 
 
 class Kind(models.TextChoices):
@@ -77,10 +78,9 @@ class Notification(models.Model):
     @property
     def text(self) -> str:
         """What it says, in the reader's language."""
-        workflow = model_for(self.workflow).workflow
         return MESSAGES[self.kind] % {
             "case": self.case_label,
-            "state": workflow.state_label(self.state),
+            "state": subjects.state_label(self.workflow, self.state),
             "due": self.due_on.isoformat() if self.due_on else "",
         }
 

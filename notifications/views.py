@@ -1,16 +1,17 @@
-"""The inbox (收件箱): a person's own notifications, newest first, marked read one by one or all
-at once, and their sending preferences. Everyone signed in to the site has one; nobody sees
-another's (every query is filtered by the person asking)."""
+"""The inbox (收件箱): a person's own notifications, newest first, marked read when followed to
+their case, one by one or all at once, and their sending preferences. Everyone signed in to the
+site has one; nobody sees another's (every query is filtered by the person asking)."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from admin_site.request_scope import only_audits
 from approvals import clock, typed_input
 
 from .models import Notification, Preference
@@ -27,6 +28,15 @@ def inbox_view(request):
         "page": page,
     }
     return render(request, "notifications/inbox.html", context)
+
+
+def open_view(request, pk):
+    """A notification followed from the inbox is read: marked so (except for someone who only
+    audits, who writes nothing), then its case's page."""
+    note = get_object_or_404(Notification, user=request.user, pk=pk)
+    if note.read_at is None and not only_audits(request):
+        Notification.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=clock.now())
+    return redirect(note.url)
 
 
 @require_POST
@@ -79,5 +89,6 @@ def urls(wrap):
     return [
         path("inbox/", wrap(inbox_view), name="inbox"),
         path("inbox/read/", wrap(mark_read_view), name="inbox_read"),
+        path("inbox/<int:pk>/", wrap(open_view), name="inbox_open"),
         path("inbox/preferences/", wrap(preferences_view), name="inbox_preferences"),
     ]

@@ -35,6 +35,13 @@ def absent_people(standin, day: datetime.date | None = None):
     )
 
 
+def standing_in_for(standin, day: datetime.date | None = None) -> list[tuple[object, dict]]:
+    """The people ``standin`` acts for on ``day``, each with the roles and regions (as
+    ``jurisdiction_of`` gives them) the stand-in acts under for them."""
+    people = absent_people(standin, day).order_by("pk")
+    return [(person, jurisdiction_of(person, day)) for person in people]
+
+
 def choosable_standins(person, day: datetime.date | None = None):
     """Whom ``person`` may name: active people holding a role in force in a region ``person``
     may see (themselves excepted)."""

@@ -1,3 +1,4 @@
+import contextlib
 import os
 from types import SimpleNamespace
 
@@ -8,6 +9,7 @@ from hypothesis import settings as hypothesis_settings
 
 from approvals.database_roles import append_only_tables
 from tests.factories import PolicyFactory, RegionFactory, RoleAssignmentFactory, child_region
+from tests.helpers import run_worker
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
 
@@ -47,25 +49,47 @@ def _media_root(settings, tmp_path):
 _audit_triggers_disabled = False
 
 
-@pytest.fixture(autouse=True)
-def _audit_triggers_back_on(request, django_db_blocker):
-    """Re-arm the audit trail's triggers if a concurrent test disarmed them for its clean-up.
+@pytest.fixture(scope="session", autouse=True)
+def _restores_past_the_triggers():
+    """A test with committed data first puts back the rows the migrations load, the policy
+    versions' chains among them; over the same rows still there (the first time, or after a test
+    that rolled back), which the triggers refuse to rewrite even unchanged. The restore disarms
+    them for itself only, whichever fixture asks for it first (pytest-django's own, for the live
+    server, come before this file's)."""
+    if not ON_POSTGRES:
+        yield
+        return
+    creation = connection.creation
+    restore = creation.deserialize_db_from_string
 
-    A test with committed data first puts back the rows the migrations load, the policy
-    versions' chains among them; the first time, over the same rows still there, which the
-    triggers refuse to rewrite even unchanged: they are disarmed for that restore only.
-    """
+    def past_the_triggers(data):
+        _set_append_only_triggers("DISABLE")
+        try:
+            restore(data)
+        finally:
+            _set_append_only_triggers("ENABLE")
+
+    creation.deserialize_db_from_string = past_the_triggers
+    yield
+    creation.deserialize_db_from_string = restore
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_back_on(django_db_blocker):
+    """Re-arm the audit trail's triggers if a concurrent test disarmed them for its clean-up."""
     global _audit_triggers_disabled
-    restores = ON_POSTGRES and "django_db_serialized_rollback" in request.fixturenames
-    if restores:
-        request.getfixturevalue("django_db_setup")
-    if _audit_triggers_disabled or restores:
+    if _audit_triggers_disabled:
         with django_db_blocker.unblock():
-            if restores:
-                _set_append_only_triggers("DISABLE")
-                request.getfixturevalue("transactional_db")
             _set_append_only_triggers("ENABLE")
         _audit_triggers_disabled = False
+
+
+@pytest.fixture(autouse=True)
+def _live_server_helper(_audit_triggers_back_on, _live_server_helper):
+    """pytest-django's set-up of a live-server test, once the audit triggers are seen to: its
+    restore of the migrations' rows would otherwise come first and be refused by the triggers
+    when the test is the first with committed data (a browser test run on its own)."""
+    yield
 
 
 def _set_append_only_triggers(switch: str) -> None:
@@ -135,3 +159,17 @@ def people(county, policy):
         auditor=person("auditor", county.county, "auditor"),
         outsider=person("township_reviewer", county.other_village.parent, "outsider"),
     )
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed():`` commits the steps taken inside it, then runs the tasks they
+    queued, as the worker would next."""
+
+    @contextlib.contextmanager
+    def steps():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        run_worker()
+
+    return steps

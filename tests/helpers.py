@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from approvals import calendar, perform, policy_versions
 from approvals.models import Policy
 from approvals.timers import close_due_notices
+from workflows.household.models import IncomeAssessment
 
 
 def to_review(case, people):
@@ -91,6 +92,16 @@ def admin_form_data(response) -> dict:
         for form in formset.initial_forms:
             data.update(values(form))
     return data
+
+
+def income_prefix(response, year) -> str:
+    """The form prefix of the household's income of ``year`` on its admin change page."""
+    formset = next(
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model is IncomeAssessment
+    )
+    return next(f.prefix for f in formset.initial_forms if f.instance.year == year)
 
 
 def enter_schedule(year, holidays=None, workdays=None):

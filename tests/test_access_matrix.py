@@ -33,6 +33,7 @@ from tests.factories import (
     ExitCaseFactory,
     IdentificationCaseFactory,
     ImportJobFactory,
+    NotificationFactory,
     PolicyFactory,
     PovertyLineFactory,
     ProjectApplicationFactory,
@@ -172,6 +173,8 @@ def expected(name: str, role: str, inside: bool) -> int:
         return 405  # saving or deleting one's own filters is POST-only (tests/test_queue_views.py)
     if name == "inbox_read":
         return 405  # marking read is POST-only, on one's own notifications
+    if name == "inbox_open":
+        return 404  # another's notification (following one's own: tests/test_notifications.py)
     views = "changelist|add|change|history|delete|act|claim|file|new_version|approval_form"
     match = re.fullmatch(rf"(\w+?_\w+?)_({views})", name)
     if not match:
@@ -288,7 +291,12 @@ def world(county, people):
         ImportJobFactory(created_by=people.office, region=county.county),
         ImportJobFactory(created_by=outside_cadre, region=county.other_county),
     )
-    return SimpleNamespace(objects=objects, files=files, campaigns=campaigns, jobs=jobs)
+    notification = NotificationFactory(
+        user=people.cadre, case=objects["project_library_projectapplication"][0]
+    )
+    return SimpleNamespace(
+        objects=objects, files=files, campaigns=campaigns, jobs=jobs, notification=notification
+    )
 
 
 def url_for(name, world, inside):
@@ -304,6 +312,8 @@ def url_for(name, world, inside):
     if name == "api_token_revoke":
         token = world.objects["api_apitoken"][0]
         return reverse(f"admin:{name}", args=[token.pk]) if inside else None
+    if name == "inbox_open":
+        return reverse(f"admin:{name}", args=[world.notification.pk]) if inside else None
     if name.startswith("campaign_"):
         return reverse(f"admin:{name}", args=[world.campaigns[0 if inside else 1].pk])
     if name == "register_import_template":

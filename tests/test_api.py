@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from admin_site.api.models import ApiToken
-from approvals.models import SecurityEvent
-from tests.factories import RoleAssignmentFactory, ToyCaseFactory
+from approvals.models import AuditEntry, SecurityEvent
+from tests.factories import RoleAssignmentFactory, StandinFactory, ToyCaseFactory
 from tests.helpers import race, to_notice, to_review
 from tests.household_setup import family
 from tests.toy.models import ToyCase
@@ -207,3 +207,24 @@ def test_a_page_of_cases_or_households_costs_the_same_queries_for_few_rows_or_ma
             (queries(reverse("api:cases", args=["toy"])), queries(reverse("api:households")))
         )
     assert counts[0] == counts[1]
+
+
+def test_a_stand_in_finds_the_absent_persons_case_in_the_queue_and_acts_on_their_behalf(
+    client, county, people
+):
+    case = to_review(ToyCaseFactory(region=county.v11, creator=people.cadre), people)
+    StandinFactory(person=people.reviewer, standin=people.reviewer2)
+    key = token_for(people.reviewer2)
+    queued = api(client, key, "get", reverse("api:queue")).json()["results"]
+    assert [c["id"] for c in queued] == [case.pk]
+    detail = api(client, key, "get", case_url(case)).json()
+    assert detail["on_behalf_of"] == people.reviewer.pk
+    assert {a["name"]: a["allowed"] for a in detail["actions"]}["approve"] is True
+    url = case_url(case, "perform")
+    assert api(client, key, "post", url, action="approve").status_code == 403  # not their own
+    outsider = api(client, key, "post", url, action="approve", on_behalf_of=people.cadre.pk)
+    assert outsider.status_code == 403
+    done = api(client, key, "post", url, action="approve", on_behalf_of=people.reviewer.pk)
+    assert done.status_code == 200
+    entry = AuditEntry.objects.get(pk=done.json()["entry"]["id"])
+    assert (entry.actor, entry.on_behalf_of) == (people.reviewer2, people.reviewer)

@@ -101,9 +101,18 @@ def shots():
     return SHOTS
 
 
-def snap(page, name):
-    page.wait_for_load_state("load")
-    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+def snapper(prefix=""):
+    """A ``snap`` for a walk: its screenshots side by side, named ``<prefix><name>.png``."""
+
+    def snap_page(page, name):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.wait_for_load_state("load")
+        page.screenshot(path=SHOTS / f"{prefix}{name}.png", full_page=True)
+
+    return snap_page
+
+
+snap = snapper()
 
 
 class Visit:
@@ -165,13 +174,13 @@ def ending_yesterday(workflow, road, until, region):
     return clock.at(clock.now() - roads.backdated(workflow, road, until, policy, False))
 
 
-def at_county_review(village, people, name):
-    """A complete project brought to county review through the engine."""
+def project_at(state, village, people, name):
+    """A complete project brought to ``state`` through the engine, its last step a day old."""
     workflow = ProjectApplication.workflow
-    with ending_yesterday(workflow, project_demo.ROAD, "county_review", village):
+    with ending_yesterday(workflow, project_demo.ROAD, state, village):
         project = project_demo.new_project(village, people.cadre, name)
-        project_demo.advance(project, people, "county_review")
-    assert project.state == "county_review"
+        project_demo.advance(project, people, state)
+    assert project.state == state
     return project
 
 
@@ -334,8 +343,8 @@ def walk_through(browser, base_url, traveller, problems):
     )
     projects = [
         project,
-        at_county_review(village, people, "城关村安全饮水巩固提升工程"),
-        at_county_review(demo.villages[3], hadapu, "哈达铺村道路硬化工程"),
+        project_at("county_review", village, people, "城关村安全饮水巩固提升工程"),
+        project_at("county_review", demo.villages[3], hadapu, "哈达铺村道路硬化工程"),
     ]
     approver = Visit(browser, base_url, problems)
     page = approver.log_in("approver")

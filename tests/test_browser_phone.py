@@ -13,6 +13,7 @@ from tests.test_browser import (  # noqa: F401 (fixtures)
     browser,
     committed_db,
     in_first_notice,
+    snapper,
     watched_pages,
 )
 from workflows.household.models import IdentificationCase
@@ -24,10 +25,7 @@ PHONE = {"width": 390, "height": 844}
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 
 
-def phone_snap(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_load_state("load")
-    page.screenshot(path=SHOTS / f"phone-{name}.png", full_page=True)
+phone_snap = snapper("phone-")
 
 
 def fits(page, name):

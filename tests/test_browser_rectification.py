@@ -18,6 +18,7 @@ from tests.test_browser import (  # noqa: F401 (fixtures)
     Visit,
     browser,
     committed_db,
+    snapper,
     watched_pages,
 )
 from workflows.rectification import demo as rectification_demo
@@ -30,10 +31,7 @@ AREA = "易地扶贫搬迁"
 PDF = b"%PDF-1.4 rectification evidence"
 
 
-def snap(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_load_state("load")
-    page.screenshot(path=SHOTS / f"rect-{name}.png", full_page=True)
+snap = snapper("rect-")
 
 
 def register_the_problem(page, campaign):

@@ -5,10 +5,13 @@ township's head assigns it; a stand-in acts for an absent reviewer and the page 
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from approvals import queue_for
 from approvals.models import AuditEntry, Claim
+from roles import standins
 from roles.models import Standin
 from tests.factories import RoleAssignmentFactory, StandinFactory, ToyCaseFactory, UnitFactory
 from tests.helpers import to_review
@@ -46,6 +49,7 @@ def test_a_claimed_case_shows_who_handles_it_and_is_refused_to_the_others(
     shown = client.get(page(case)).content.decode()
     assert "由 王芳 办理，其他人暂不能办理" in shown
     assert 'value="claim"' not in shown
+    assert 'name="title"' not in shown  # the record is read-only to a colleague
     response = client.post(
         reverse("admin:toy_toycase_act", args=[case.pk]), {"action": "approve"}, follow=True
     )
@@ -102,6 +106,13 @@ def test_acting_for_someone_one_does_not_stand_in_for_is_refused(client, case, p
     assert ToyCase.objects.get(pk=case.pk).state == "review"
 
 
+def test_the_stand_in_period_is_picked_from_a_calendar(client, people):
+    client.force_login(people.reviewer)
+    page = client.get(reverse("admin:standins")).content.decode()
+    for field in ("starts", "ends"):
+        assert f'<input type="date" name="{field}"' in page
+
+
 def test_a_person_names_and_revokes_their_stand_in(client, people, colleague):
     client.force_login(people.reviewer)
     today = timezone.localdate()
@@ -127,3 +138,54 @@ def test_a_person_names_and_revokes_their_stand_in(client, people, colleague):
     client.force_login(people.reviewer)
     client.post(url, {"revoke": named.pk})
     assert Standin.objects.get().revoked_at is not None
+
+
+def _queue(client):
+    workflow = ToyCase.workflow.name
+    return client.get(reverse("admin:queue"), {"workflow": workflow}).content.decode()
+
+
+def test_a_stand_in_finds_the_absent_persons_cases_in_the_queue_for_the_period_only(
+    client, case, people
+):
+    people.reviewer.last_name, people.reviewer.first_name = "张", "伟"
+    people.reviewer.save()
+    absence = StandinFactory(person=people.reviewer, standin=people.reviewer2)
+    client.force_login(people.reviewer2)
+    assert case in list(queue_for(people.reviewer2))
+    queue = _queue(client)
+    assert "代 张伟 办理" in queue and page(case) in queue
+    assert f'name="selected" value="{case.pk}"' not in queue  # acted on from its page
+    # What the absent person has waiting is theirs again once the period is over.
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=8)):
+        assert case not in list(queue_for(people.reviewer2))
+        assert page(case) not in _queue(client)
+    standins.revoke(absence)
+    assert case not in list(queue_for(people.reviewer2))
+    assert page(case) not in _queue(client)
+
+
+def test_from_the_queue_the_stand_in_acts_and_the_trail_names_both(client, case, people):
+    StandinFactory(person=people.reviewer, standin=people.reviewer2)
+    client.force_login(people.reviewer2)
+    assert page(case) in _queue(client)
+    shown = client.get(page(case)).content.decode()
+    assert f'name="on_behalf_of" value="{people.reviewer.pk}"' in shown
+    client.post(
+        reverse("admin:toy_toycase_act", args=[case.pk]),
+        {"action": "approve", "on_behalf_of": people.reviewer.pk},
+    )
+    entry = AuditEntry.objects.for_object(case).last()
+    assert (entry.action, entry.actor, entry.on_behalf_of) == (
+        "approve",
+        people.reviewer2,
+        people.reviewer,
+    )
+    assert page(case) not in _queue(client)
+
+
+def test_the_reviewers_own_queue_does_not_say_on_whose_behalf(client, case, people):
+    StandinFactory(person=people.reviewer, standin=people.reviewer2)
+    client.force_login(people.reviewer)
+    queue = _queue(client)
+    assert page(case) in queue and "代 " not in queue

@@ -2,10 +2,13 @@
 taken and cannot act on it, the township's head reassigns; every change is on the case's chain."""
 
 import pytest
+from django.utils import timezone
 
-from approvals import audit, available_actions, claims, perform
+from approvals import audit, available_actions, claims, edits, perform
+from approvals.decisions import may_edit
 from approvals.exceptions import ConflictError, PermissionDenied, TransitionNotAllowed
 from approvals.models import AuditEntry, Claim, SecurityEvent
+from roles.standins import name_standin
 from tests.factories import RoleAssignmentFactory, ToyCaseFactory, UnitFactory
 from tests.helpers import race, to_review
 from tests.toy.models import ToyCase
@@ -37,6 +40,21 @@ def test_a_claimed_case_is_refused_to_the_other_reviewers_with_who_has_it(townsh
     assert not approve.allowed and "李二" in approve.reasons[0]
     perform(case, "approve", second)  # the holder acts
     assert ToyCase.objects.get(pk=case.pk).state != "review"
+
+
+def test_a_claimed_cases_record_is_corrected_only_by_its_holder_or_their_stand_in(township):
+    first, second, _head, case = township
+    claims.claim(case, second)
+    case.title = "改过的名称"
+    with pytest.raises(TransitionNotAllowed) as refused:
+        edits.record_edit(case, first, ["title"])
+    assert refused.value.reasons == ["该事项已由李二认领办理，请其放回或由本级负责人改派后再办理"]
+    assert ToyCase.objects.get(pk=case.pk).title != "改过的名称"
+    assert SecurityEvent.objects.filter(action="edit", user=first).exists()
+    name_standin(second, first, timezone.localdate(), timezone.localdate())
+    assert may_edit(case, first)  # standing in for the holder today
+    assert edits.record_edit(case, second, ["title"]) is not None  # the holder corrects it
+    assert ToyCase.objects.get(pk=case.pk).title == "改过的名称"
 
 
 def test_a_second_claim_is_refused_and_only_the_head_reassigns(township):

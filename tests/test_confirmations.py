@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from approvals.models import AuditEntry
-from tests.factories import ProjectApplicationFactory
+from tests.factories import ProjectApplicationFactory, StandinFactory
 from tests.household_setup import family
 from workflows.household.models import ExitCase
 from workflows.project_library.demo import advance
@@ -61,13 +61,33 @@ def test_a_step_that_ends_the_case_is_confirmed_and_its_button_set_apart(client,
     page = client.post(act_url(project), {"action": "county_reject", "comment": "资金不足"})
 
     body = page.content.decode()
-    assert "不能撤销" in body and 'class="button-danger"' in body and "50.00 万元" in body
+    assert "不能撤销" in body and 'class="button button-danger"' in body and "50.00 万元" in body
     assert not AuditEntry.objects.for_object(project).filter(action="county_reject").exists()
     client.post(
         act_url(project), {"action": "county_reject", "comment": "资金不足", "confirmed": "1"}
     )
     project.refresh_from_db()
     assert project.state == "rejected"
+
+
+def test_a_stand_in_is_told_on_the_confirmation_page_whom_they_act_for(client, county, people):
+    project = in_review(county, people, "50")
+    StandinFactory(person=people.approver, standin=people.office)
+    client.force_login(people.office)
+    posted = {"action": "county_approve", "on_behalf_of": people.approver.pk}
+
+    body = client.post(act_url(project), posted).content.decode()
+
+    assert '<dd id="confirm-on-behalf">代 approver 办理</dd>' in body
+    assert f'name="on_behalf_of" value="{people.approver.pk}"' in body
+    assert '<button type="submit" class="button default">确认审批通过</button>' in body
+    client.post(act_url(project), {**posted, "confirmed": "1"})
+    entry = AuditEntry.objects.for_object(project).last()
+    assert (entry.action, entry.actor, entry.on_behalf_of) == (
+        "county_approve",
+        people.office,
+        people.approver,
+    )
 
 
 def test_an_ordinary_step_is_taken_at_once(client, county, people):

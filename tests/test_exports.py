@@ -14,8 +14,10 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from admin_site.exports import FORMULA_STARTS, Spreadsheet, cell_value
+from admin_site.exports import FORMULA_STARTS, Spreadsheet, cell_value, starts_a_formula
 from tests.factories import HouseholdFactory, MemberFactory, ProjectApplicationFactory
+from tests.helpers import run_worker
+from tests.register_files import person_id, upload
 from tests.test_ledgers import download, rows, workbook
 
 ATTACKS = [
@@ -170,3 +172,45 @@ def test_every_csv_and_excel_writer_goes_through_the_shared_cells():
     ]
     for writer in ("workflows/spreadsheets.py", "workflows/registers/workbooks.py"):
         assert "cell_value(" in (PROJECT / writer).read_text()
+
+
+def text_cells(book):
+    return [c for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None]
+
+
+def test_the_register_import_hands_back_the_uploaded_cells_as_text(
+    client, county, people, django_capture_on_commit_callbacks
+):
+    """The errors workbook copies every cell of the uploaded file and lists the values found:
+    none may run as a formula when the importer opens it."""
+    headers = ["户编号", "行政村", "户主姓名", "姓名", "证件号码", "与户主关系", "识别年度"]
+    lines = [[*headers, "性别", "备注"]]
+    for i, attack in enumerate(ATTACKS, start=1):
+        lines.append(
+            [f"H{i}", "一村", f"张{i}", f"张{i}", person_id(i), "户主", "2016", attack, attack]
+        )
+    out = io.StringIO(newline="")
+    csv.writer(out).writerows(lines)
+    client.force_login(people.office)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = upload(client, "households", out.getvalue().encode("utf-8"), "台账.csv")
+    run_worker()
+    response = client.get(reverse("admin:register_import_errors", args=[job.pk]))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    quoted = {("'" + attack).replace("\r", "\n") for attack in ATTACKS}
+    copied = [[c.value for c in row] for row in book.worksheets[0].iter_rows(min_row=2)]
+    assert {row[7] for row in copied} == quoted and {row[8] for row in copied} == quoted
+    listed = {row[2] for row in book["错误清单"].iter_rows(min_row=2, values_only=True)}
+    assert listed == quoted
+    assert all(c.data_type != "f" for c in text_cells(book))
+    assert not any(starts_a_formula(c.value) for c in text_cells(book) if c.data_type == "s")
+
+
+def test_the_register_templates_keep_formula_like_place_names_as_text(client, county, people):
+    county.t1.name, county.v11.name = "@SUM(1)", "=1+2"
+    county.t1.save()
+    county.v11.save()
+    client.force_login(people.cadre)
+    response = client.get(reverse("admin:register_import_template", args=["households"]))
+    example = [c.value for c in openpyxl.load_workbook(io.BytesIO(response.content)).active[2]]
+    assert example[1:3] == ["'@SUM(1)", "'=1+2"]

@@ -14,10 +14,10 @@ from approvals.diffs import CHANGED
 from approvals.exceptions import ConflictError, PermissionDenied, TransitionNotAllowed
 from approvals.models import AuditEntry, SecurityEvent
 from tests.factories import IdentificationCaseFactory, RoleAssignmentFactory
-from tests.helpers import admin_form_data
+from tests.helpers import admin_form_data, income_prefix
 from tests.household_setup import family
 from workflows.household.demo import advance
-from workflows.household.models import Household, IncomeAssessment, Member
+from workflows.household.models import Household, Member
 
 
 @pytest.fixture
@@ -40,23 +40,13 @@ def raise_wage(home, user, amount="20000"):
     return edits.record_edit(home, user, [], [edits.RowEdit(income, CHANGED)])
 
 
-def income_form_prefix(response, home) -> str:
-    formset = next(
-        inline.formset
-        for inline in response.context["inline_admin_formsets"]
-        if inline.formset.model is IncomeAssessment
-    )
-    form = next(f for f in formset.initial_forms if f.instance.year == 2019)
-    return form.prefix
-
-
 def test_the_village_edits_a_household_with_no_open_case_audited_with_old_and_new(
     client, people, home
 ):
     client.force_login(people.cadre)
     page = client.get(change_url(home))
     data = admin_form_data(page)
-    prefix = income_form_prefix(page, home)
+    prefix = income_prefix(page, 2019)
     data.update(
         {"head_name": "王二", "low_income_guarantee": "on", f"{prefix}-wage_income": "9000"}
     )
@@ -90,7 +80,7 @@ def test_no_one_edits_a_household_during_its_notice(client, people, home):
     client.force_login(people.cadre)
     page = client.get(change_url(home))
     data = admin_form_data(page)
-    data[f"{income_form_prefix(page, home)}-wage_income"] = "20000"
+    data[f"{income_prefix(page, 2019)}-wage_income"] = "20000"
     assert client.post(change_url(home), data).status_code == 403
     assert income_2019(home).wage_income == Decimal("8000")
     assert case.audit_count == AuditEntry.objects.for_object(case).count()
@@ -199,7 +189,7 @@ def test_the_figures_a_decided_case_rested_on_stay_as_decided(client, people, ho
     page = client.get(change_url(home))
     assert "收入测算、两不愁三保障核查" + reason in page.content.decode()
     data = admin_form_data(page)
-    prefix = income_form_prefix(page, home)
+    prefix = income_prefix(page, 2019)
     assert f"{prefix}-wage_income" not in data  # shown, not an input
     data[f"{prefix}-wage_income"] = "30000"
     client.post(change_url(home), data)

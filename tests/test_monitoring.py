@@ -31,7 +31,13 @@ from tests.household_setup import family
 from workflows.household.demo import MEETING
 from workflows.household.models import Household, Member
 from workflows.monitoring.demo import AUTHORISATION, COMPARISON
-from workflows.monitoring.models import MonitoringCase
+from workflows.monitoring.elimination import ELIMINATION
+from workflows.monitoring.models import (
+    AssistanceMeasure,
+    AssistancePlan,
+    EliminationCase,
+    MonitoringCase,
+)
 from workflows.monitoring.spec import INCLUSION
 
 WORKFLOW = "monitoring_inclusion"
@@ -354,16 +360,31 @@ def test_the_case_page_offers_the_two_party_visit(client, case, people):
     assert timezone.localdate(case.created_at) <= case.due_date
 
 
-def test_the_demo_has_a_household_in_every_state_made_through_the_engine(db):
+def test_the_demo_has_households_in_every_state_of_both_procedures_made_through_the_engine(db):
     call_command("seed_demo", stdout=io.StringIO())
     states = set(MonitoringCase.objects.values_list("state", flat=True))
     assert states == set(INCLUSION.states)
+    assert set(EliminationCase.objects.values_list("state", flat=True)) == set(ELIMINATION.states)
     monitored = MonitoringCase.objects.filter(state="monitored").first()
     actions = AuditEntry.objects.for_object(monitored).values_list("action", flat=True)
     assert "county_approve" in actions and audit.verify_record(monitored) is None
-    count = MonitoringCase.objects.count()
+    eliminated = EliminationCase.objects.get(state="eliminated")
+    assert eliminated.household.monitoring_status == "eliminated"
+    assert audit.verify_record(eliminated) is None
+    statuses = Household.objects.filter(eliminationcase__isnull=False).values_list(
+        "monitoring_status", flat=True
+    )
+    assert set(statuses) == {"monitored", "eliminated"}
+    # Every household put under monitoring has its plan filled in; those included months ago
+    # have a measure delivered, recorded on the household's chain.
+    for plan in AssistancePlan.objects.select_related("household"):
+        assert plan.goal and plan.measures.count() == 2
+        assert audit.verify_record(plan.household) is None
+    delivered = AssistanceMeasure.objects.filter(delivered_on__isnull=False)
+    assert delivered.count() == EliminationCase.objects.count()
+    count = MonitoringCase.objects.count(), EliminationCase.objects.count()
     call_command("seed_demo", stdout=io.StringIO())
-    assert MonitoringCase.objects.count() == count
+    assert (MonitoringCase.objects.count(), EliminationCase.objects.count()) == count
 
 
 def test_a_cadre_registers_a_clue_on_the_add_page(client, home, people):

@@ -2,7 +2,6 @@
 returns and objections, a daily digest for the rest), the SMS/WeChat console channel, the
 due-date reminders, and sending that can neither block nor undo a step."""
 
-import contextlib
 import datetime
 import logging
 
@@ -40,20 +39,6 @@ class RefusingEmailBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("mail server down")
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """``with committed():`` commits the steps taken inside it, then runs the tasks they
-    queued, as the worker would next."""
-
-    @contextlib.contextmanager
-    def steps():
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-        run_worker()
-
-    return steps
 
 
 def told(kind=None, **filters):
@@ -355,6 +340,35 @@ def test_mark_read_and_mark_all_read_touch_only_ones_own(client, county, people)
     assert Notification.objects.get(pk=theirs.pk).read_at is None
     response = client.post(url, {"notification": ["１２x", ""]}, follow=True)
     assert "没有需要标为已读的通知" in response.content.decode()
+
+
+def test_a_notification_followed_from_the_inbox_is_read_and_leads_to_its_case(
+    client, county, people
+):
+    case = ToyCaseFactory(region=county.v11, creator=people.cadre)
+    note, other = NotificationFactory.create_batch(2, user=people.reviewer, case=case)
+    theirs = NotificationFactory(user=people.office, case=case)
+    client.force_login(people.reviewer)
+    link = reverse("admin:inbox_open", args=[note.pk])
+    assert f'href="{link}"' in _inbox(client, people.reviewer).content.decode()
+
+    response = client.get(link)
+
+    assert response["Location"] == reverse("admin:toy_toycase_change", args=[case.pk])
+    assert Notification.objects.filter(read_at__isnull=False).get() == note
+    page = client.get(reverse("admin:inbox")).content.decode()
+    assert '<span class="inbox-unread" aria-label="未读">1</span>' in page  # the other one
+    assert client.get(reverse("admin:inbox_open", args=[theirs.pk])).status_code == 404
+    assert Notification.objects.get(pk=theirs.pk).read_at is None
+    assert Notification.objects.get(pk=other.pk).read_at is None
+
+
+def test_an_auditor_follows_a_notification_without_writing(client, county, people):
+    case = ToyCaseFactory(region=county.v11, creator=people.cadre)
+    note = NotificationFactory(user=people.auditor, case=case)
+    client.force_login(people.auditor)
+    assert client.get(reverse("admin:inbox_open", args=[note.pk])).status_code == 302
+    assert Notification.objects.get(pk=note.pk).read_at is None
 
 
 def test_the_inbox_lists_only_ones_own(client, county, people):

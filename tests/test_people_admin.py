@@ -3,6 +3,8 @@ own, and their roles there, nothing beyond; other roles cannot open these pages;
 manage everyone; nobody takes the timers' name."""
 
 import importlib
+import re
+from html import unescape
 
 import pytest
 from django.apps import apps
@@ -17,6 +19,7 @@ from roles.models import AccountOwner, RoleAssignment
 from tests.factories import AccountOwnerFactory, RoleAssignmentFactory, UserFactory
 
 PASSWORD = "Qz7!long-enough-pass"
+CJK = r"[\u4e00-\u9fff]"
 
 
 @pytest.fixture
@@ -443,3 +446,28 @@ def test_a_person_chosen_by_a_value_that_cannot_be_an_id_is_a_form_error(
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
     assert not RoleAssignment.objects.filter(region=county.v11, role="village_committee").exists()
+
+
+def _words_in_content(html: str) -> list[str]:
+    """The text a person reads in the page's content area (not its menus or scripts), the
+    choices of a list left out (they are data: region names)."""
+    content = html[html.index('id="content"') :]
+    content = re.sub(r"<(script|select).*?</\1>", "", content, flags=re.S)
+    text = unescape(re.sub(r"<[^>]+>", "\n", content.partition(">")[2]))
+    values = re.findall(r'type="submit" value="([^"]*)"', content)
+    return [line.strip() for line in [*text.splitlines(), *values] if line.strip()]
+
+
+def test_the_user_add_page_is_chinese_by_default_and_english_when_chosen(as_county_admin, county):
+    url = reverse("admin:auth_user_add")
+    page = as_county_admin.get(url).content.decode()
+    chinese = _words_in_content(page)
+    assert "创建用户后，可以继续编辑该用户的其他信息。" in chinese
+    # The menu's table headings, read out by screen readers, are Chinese too.
+    assert "Model name" not in page and "模型名称" in page
+    assert [w for w in chinese if re.search(r"[A-Za-z]{3,}", w) and not re.search(CJK, w)] == []
+    as_county_admin.cookies.load({"django_language": "en"})
+    english = _words_in_content(as_county_admin.get(url).content.decode())
+    assert "After you’ve created a user, you’ll be able to edit more user options." in english
+    assert "County:" in english
+    assert [w for w in english if re.search(CJK, w)] == []

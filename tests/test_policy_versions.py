@@ -198,21 +198,62 @@ def test_no_seeded_version_holding_local_values_is_called_national(db):
     assert audit.verify_record(loaded) is None
 
 
+def _value_rows(page) -> str:
+    return page.content.decode().split('id="policy-provenance"')[1].split("</table>")[0]
+
+
+def _row(rows: str, label: str) -> str:
+    return rows.split(f"<td>{label}</td>")[1].split("</tr>")[0]
+
+
 def test_the_policy_page_shows_each_values_level_and_source(admin_client):
     loaded = Policy.objects.get(workflow="household_exit", version="local-default-2016")
-    page = admin_client.get(reverse("admin:approvals_policy_change", args=[loaded.pk]))
-    rows = page.content.decode().split('id="policy-provenance"')[1].split("</table>")[0]
-    notice = rows.split("<td>village_notice_days</td>")[1].split("</tr>")[0]
+    rows = _value_rows(admin_client.get(reverse("admin:approvals_policy_change", args=[loaded.pk])))
+    notice = _row(rows, "“村内公示”天数")
     assert "<td>7</td>" in notice and "县级默认值（可由县调整）" in notice
     assert "未规定天数" in notice
-    blockers = rows.split("<td>exit_blockers</td>")[1].split("</tr>")[0]
+    blockers = _row(rows, "不得退出情形（是否适用）")
     assert "省级规定" in blockers and "湖南省2017年" in blockers
+
+
+def test_the_policy_page_names_every_value_and_shows_switches_item_by_item(admin_client):
+    loaded = Policy.objects.get(workflow="household_exit", version="local-default-2016")
+    url = reverse("admin:approvals_policy_change", args=[loaded.pk])
+    page = admin_client.get(url)
+    rows = _value_rows(page)
+    assert "village_notice_days" not in rows and "exit_blockers" not in rows
+    assert "<li>吃穿“两不愁”未解决：是</li>" in _row(rows, "不得退出情形（是否适用）")
+    # Values nobody edits here read in the table only: no JSON under the form.
+    assert '"food_clothing"' not in page.content.decode()
+    english = _value_rows(admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en"))
+    assert "Situations barring exit (applied or not)" in english and ": Yes</li>" in english
+
+
+def test_a_mapping_of_amounts_and_the_holiday_schedule_read_by_name(admin_client):
+    monitoring = Policy.objects.filter(workflow="monitoring_inclusion").first()
+    rows = _value_rows(
+        admin_client.get(reverse("admin:approvals_policy_change", args=[monitoring.pk]))
+    )
+    assert "<li>2021：6000</li>" in _row(rows, "监测标准（元/人·年，按年度）")
+    assert "<li>家庭成员中有现任村干部：否</li>" in _row(rows, "排除情形（是否适用）")
+    assert "monitoring_lines" not in rows and "{" not in rows
+    schedule = Policy.objects.filter(workflow="holiday_calendar").order_by("effective_from").last()
+    rows = _value_rows(
+        admin_client.get(reverse("admin:approvals_policy_change", args=[schedule.pk]))
+    )
+    assert "<li>" in _row(rows, "法定节假日") and "<td>调休上班日</td>" in rows
+    assert "holidays" not in rows and "{" not in rows
+
+
+def test_an_editable_version_keeps_its_json_in_the_form(admin_client, policy):
+    page = admin_client.get(reverse("admin:approvals_policy_change", args=[policy.pk]))
+    assert 'name="values"' in page.content.decode()
+    assert "<td>“公示”天数</td>" in _value_rows(page)
 
 
 def test_a_value_given_no_source_says_so_on_the_policy_page(admin_client, policy):
     page = admin_client.get(reverse("admin:approvals_policy_change", args=[policy.pk]))
-    rows = page.content.decode().split('id="policy-provenance"')[1].split("</table>")[0]
-    assert "<td>notice_days</td>" in rows and "未注明来源" in rows
+    assert "未注明来源" in _value_rows(page)
 
 
 def test_a_source_corrected_on_a_version_in_use_is_recorded_old_and_new(county, people, policy):

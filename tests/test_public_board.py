@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from approvals.models import AuditEntry, Objection
 from approvals.notices import file_objection, running_notice
@@ -262,3 +263,26 @@ def test_an_objection_from_the_board_is_an_entry_of_the_cases_chain(client, coun
     }
     for page in (client.get(BOARD), client.get(objection_url(case))):
         assert "139-0000-1234" not in page.content.decode()
+
+
+def test_a_notice_counts_whole_days_as_a_person_reads_a_calendar(client, county, people):
+    case = household_notice(county, people)
+    notice = running_notice(case)
+    days = (notice.ends_at - notice.opened_at).days
+    opened = timezone.localtime(notice.opened_at).replace(hour=9, minute=30)
+    notice.ends_at = opened + datetime.timedelta(days=days)
+    notice.save(update_fields=["ends_at"])
+    assert days > 1
+    with time_machine.travel(opened, tick=False):
+        first_day = client.get(BOARD).content.decode()
+        english = client.get(reverse("public:notice", args=[notice.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert f">{days}天<" in first_day and "小时" not in first_day
+    assert f"{days} days" in english.content.decode()
+    with time_machine.travel(opened.replace(hour=23, minute=50), tick=False):
+        assert f">{days}天<" in client.get(BOARD).content.decode()
+    with time_machine.travel(opened + datetime.timedelta(days=1, hours=-2), tick=False):
+        assert f">{days - 1}天<" in client.get(BOARD).content.decode()
+    # The day it ends, the hours left are what a person needs to know.
+    with time_machine.travel(notice.ends_at - datetime.timedelta(hours=2), tick=False):
+        assert "2小时0分钟" in client.get(BOARD).content.decode()
+        assert notice.days_left() == 0

@@ -16,7 +16,12 @@ from django.utils import timezone
 from admin_site.models import QueueFilter
 from approvals import create_case, perform, perform_bulk
 from approvals.notices import file_objection
-from tests.factories import ProjectApplicationFactory, QueueFilterFactory, ToyCaseFactory
+from tests.factories import (
+    ProjectApplicationFactory,
+    QueueFilterFactory,
+    StandinFactory,
+    ToyCaseFactory,
+)
 from tests.helpers import to_notice, to_review
 from tests.toy.models import ToyCase
 from workflows.project_library.demo import advance
@@ -146,4 +151,18 @@ def test_a_queue_page_costs_the_same_queries_at_10_and_200_rows(client, county, 
     with CaptureQueriesContext(connection) as large:
         page = client.get(QUEUE, {"workflow": "toy", "view": view}).content.decode()
     assert page.count('href="/admin/toy/toycase/') >= 50  # a full page
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_a_stand_ins_queue_page_costs_the_same_queries_at_10_and_200_rows(client, county, people):
+    StandinFactory(person=people.reviewer, standin=people.reviewer2)
+    client.force_login(people.reviewer2)
+    _fill(county, people, 10)
+    client.get(QUEUE, {"workflow": "toy"})  # the content types the first page looks up, cached
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(QUEUE, {"workflow": "toy"}).status_code == 200
+    _fill(county, people, 190)
+    with CaptureQueriesContext(connection) as large:
+        page = client.get(QUEUE, {"workflow": "toy"}).content.decode()
+    assert page.count('class="on-behalf-of"') == 50  # a full page, each row done for the reviewer
     assert len(large.captured_queries) == len(small.captured_queries)

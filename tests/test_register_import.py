@@ -1,6 +1,5 @@
 """Importing the household register and the project library from the files counties keep."""
 
-import datetime
 import io
 
 import openpyxl
@@ -12,6 +11,17 @@ from django.urls import reverse
 from approvals.audit import verify_record
 from approvals.models import AuditEntry
 from tests.helpers import race, run_worker
+from tests.register_files import (
+    ending_in_x,
+    errors,
+    import_now,
+    person_id,
+    red_cells,
+    sheet,
+    trail,
+    upload,
+    xlsx,
+)
 from workflows.household import idnumber
 from workflows.household.models import ExitCase, Household, IdentificationCase, Member
 from workflows.project_library.models import ProjectApplication
@@ -20,47 +30,6 @@ from workflows.registers.models import ImportJob
 from workflows.spreadsheets import marked_workbook
 
 pytestmark = pytest.mark.django_db
-
-BORN = datetime.date(1980, 5, 1)
-
-
-def person_id(sequence):
-    return idnumber.compose("620102", BORN, sequence)
-
-
-def ending_in_x():
-    return next(person_id(s) for s in range(1, 999) if person_id(s).endswith("X"))
-
-
-def xlsx(kind, rows):
-    return workbooks.as_bytes(workbooks.register(kind, rows))
-
-
-def sheet(headers, rows):
-    book = openpyxl.Workbook()
-    book.active.append(["2020年建档立卡户花名册"])  # a title above the headers
-    book.active.append(headers)
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def import_now(kind, content, user):
-    """Dry run and import in one go, as the background job does."""
-    plan = sheets.check(jobs.KINDS[kind], content, user)
-    source = {"sha256": plan.sha256, "name": "register.xlsx"}
-    sheets.apply(jobs.KINDS[kind], plan, user, source, lambda done: None)
-    return plan
-
-
-def errors(plan):
-    return [(e.row, e.column, e.reason) for e in plan.errors]
-
-
-def trail(record):
-    return list(AuditEntry.objects.for_object(record).values_list("action", "to_state"))
 
 
 def test_a_register_enters_households_and_their_cases_with_one_import_entry(county, people):
@@ -126,15 +95,6 @@ def test_a_messy_register_refuses_the_bad_rows_and_imports_the_rest(county, peop
     assert red_cells(marked.worksheets[0]) == {(5, 2), (6, 2), (8, 5)}
 
 
-def red_cells(sheet):
-    return {
-        (cell.row, cell.column)
-        for row in sheet.iter_rows()
-        for cell in row
-        if cell.fill.fgColor.rgb == "00FFC7CE"
-    }
-
-
 def test_the_same_file_again_changes_nothing_and_a_corrected_one_is_an_audited_edit(county, people):
     rows = workbooks.sample_households([county.v11], 2)
     import_now("households", xlsx("households", rows), people.cadre)
@@ -159,6 +119,44 @@ def test_the_same_file_again_changes_nothing_and_a_corrected_one_is_an_audited_e
     )
     assert household.members.get(id_number=rows[1]["id_number"]).name == "户主0的配偶"
     assert AuditEntry.objects.count() == entries + 1
+
+
+def test_members_missing_from_a_later_file_are_reported_per_household_and_kept(
+    county, people, client, django_capture_on_commit_callbacks
+):
+    rows = workbooks.sample_households([county.v11], 2)  # four people, then three
+    import_now("households", xlsx("households", rows), people.cadre)
+    left = [rows[3], rows[6]]  # one member of each household is not in the later file
+    later = [row for row in rows if row not in left]
+    for row in later:
+        row["size"] -= 1
+    entries = AuditEntry.objects.count()
+    client.force_login(people.cadre)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = upload(client, "households", xlsx("households", later))
+    run_worker()
+    job.refresh_from_db()
+    assert (job.errors, job.changed_count, job.unchanged_count) == ([], 0, 2)
+    told = "不在本文件中：导入不会删除该成员；如已迁出、去世，请在农户页面删除该成员"
+    assert [(n["row"], n["value"], n["reason"]) for n in job.notes] == [
+        (
+            first_row,
+            row["number"],
+            f"系统中本户的成员{row['name']}（{idnumber.mask(row['id_number'])}）{told}",
+        )
+        for first_row, row in zip((2, 5), left, strict=True)
+    ]
+    page = client.get(reverse("admin:register_import_job", args=[job.pk])).text
+    assert "不在本文件中的家庭成员" in page and "成员1-2（" in page
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("admin:register_import_errors", args=[job.pk])).content)
+    )
+    assert [r[:3] for r in book["提示"].iter_rows(min_row=2, values_only=True)] == [
+        (2, "户编号", left[0]["number"]),
+        (5, "户编号", left[1]["number"]),
+    ]
+    import_now("households", xlsx("households", later), people.cadre)
+    assert Member.objects.count() == 7 and AuditEntry.objects.count() == entries
 
 
 def test_a_register_that_says_a_household_exited_is_refused_when_the_system_says_not(
@@ -190,14 +188,6 @@ def test_importers_reach_only_their_own_villages(county, people, client):
     upload = SimpleUploadedFile("register.xlsx", content)
     response = client.post(reverse("admin:register_import"), {"kind": "households", "file": upload})
     assert response.status_code == 403 and not ImportJob.objects.exists()
-
-
-def upload(client, kind, content):
-    response = client.post(
-        reverse("admin:register_import"),
-        {"kind": kind, "file": SimpleUploadedFile("台账.xlsx", content)},
-    )
-    return ImportJob.objects.get(pk=response.url.rstrip("/").split("/")[-1])
 
 
 def test_the_page_checks_in_the_background_reports_and_imports_once_confirmed(

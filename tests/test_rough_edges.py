@@ -3,15 +3,18 @@ people by name, codes kept as text, notice days counted as people count them, an
 cadre's menu without the site's reference pages."""
 
 import csv
+import datetime
 import io
 import pathlib
 
+import time_machine
 from django.contrib.staticfiles import finders
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from approvals import perform
+from approvals.notices import running_notice
 from tests.factories import ProjectApplicationFactory, ToyCaseFactory, UserFactory
 
 INSPECTOR = reverse("admin:inspector")
@@ -78,8 +81,17 @@ def test_a_notice_reads_its_full_length_on_its_first_day(client, county, people)
     perform(case, "submit", people.cadre)
     perform(case, "approve", people.reviewer)  # a 5-day notice (the toy policy)
     client.force_login(people.reviewer)
-    page = client.get(reverse("admin:toy_toycase_change", args=[case.pk])).content.decode()
-    assert "还剩 5 天" in page
+    url = reverse("admin:toy_toycase_change", args=[case.pk])
+    assert "还剩 5 天" in client.get(url).content.decode()
+    # The next calendar day it reads one less, and on the day it ends, that it ends today.
+    ends = running_notice(case).ends_at
+    next_day = timezone.localtime(ends - datetime.timedelta(days=4)).replace(hour=0, minute=5)
+    with time_machine.travel(next_day, tick=False):
+        client.force_login(people.reviewer)  # a session of that day
+        assert "还剩 4 天" in client.get(url).content.decode()
+    with time_machine.travel(ends - datetime.timedelta(minutes=1), tick=False):
+        client.force_login(people.reviewer)
+        assert "今天截止" in client.get(url).content.decode()
 
 
 def test_a_village_cadre_s_menu_has_no_reference_pages(client, people):

@@ -4,9 +4,12 @@ normal form, errors placed by row and column.
 
 An .xlsx is read with openpyxl: its active sheet, formulas by the values Excel last computed,
 merged cells filled from their top-left cell (a county merges one 问题方面 over all its problems).
-A .csv is read as UTF-8 or as GB18030 (what Excel saves in Chinese). The type is recognised from
-the content, never from the name. A file that is no table, too large, or empty is refused with a
-message people can act on (``UnreadableFile``), never with an exception from the reader.
+A .csv is read as UTF-8 (with or without a byte order mark) or as GB18030 (what Excel saves as
+“CSV (逗号分隔)” on a Chinese Windows, GBK included), and Excel's “Unicode 文本” (UTF-16 with a
+byte order mark, tab-separated) too; the encoding is recognised, the person chooses nothing. The
+type is recognised from the content, never from the name. A file that is no table, too large, or
+empty is refused with a message people can act on (``UnreadableFile``), never with an exception
+from the reader.
 """
 
 import codecs
@@ -40,6 +43,8 @@ ZIP_SIGNATURE = b"PK\x03\x04"
 # Excel 97-2003 workbooks (.xls) and other OLE compound files.
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+UTF16_SIGNATURES = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+ENCODING_NAMES = {"utf-8-sig": "UTF-8", "gb18030": "GBK/GB18030", "utf-16": "UTF-16"}
 
 
 class UnreadableFile(Exception):
@@ -48,10 +53,12 @@ class UnreadableFile(Exception):
 
 @dataclasses.dataclass(frozen=True)
 class Grid:
-    """A sheet's cells as values: ``rows[i]`` is row ``i + 1`` as Excel numbers it."""
+    """A sheet's cells as values: ``rows[i]`` is row ``i + 1`` as Excel numbers it; a CSV's
+    ``encoding`` is the one it was read in."""
 
     sheet_name: str
     rows: list[list]
+    encoding: str = ""
 
 
 def read(content: bytes, *, max_bytes: int | None = None, max_rows: int | None = None) -> Grid:
@@ -66,16 +73,16 @@ def read(content: bytes, *, max_bytes: int | None = None, max_rows: int | None =
     if content.startswith(OLE_SIGNATURE):
         raise UnreadableFile(_("这是旧版Excel文件（.xls），请在Excel中另存为.xlsx后再导入"))
     if content.startswith(ZIP_SIGNATURE):
-        rows, name = _workbook_rows(content, unpacked_limit)
+        (rows, name), encoding = _workbook_rows(content, unpacked_limit), ""
     else:
-        rows, name = _csv_rows(content), "CSV"
+        (rows, encoding), name = _csv_rows(content), "CSV"
     while rows and _is_empty(rows[-1]):
         rows.pop()
     if not rows:
         raise UnreadableFile(_("表格中没有内容"))
     if sum(not _is_empty(row) for row in rows) > max_rows + 1:
         raise UnreadableFile(_("表格超过%(rows)s行，请分成几个文件导入") % {"rows": max_rows})
-    return Grid(name, rows)
+    return Grid(name, rows, encoding)
 
 
 def _is_empty(row) -> bool:
@@ -118,19 +125,32 @@ def _workbook_rows(content: bytes, unpacked_limit: int) -> tuple[list[list], str
     return rows, sheet.title
 
 
-def _csv_rows(content: bytes) -> list[list]:
-    if b"\x00" in content:
+def _csv_rows(content: bytes) -> tuple[list[list], str]:
+    """The rows of a text table and the encoding they were read in."""
+    if content.startswith(UTF16_SIGNATURES):
+        encodings = ("utf-16",)
+    elif b"\x00" in content:
         raise _not_a_workbook()
-    for encoding in TEXT_ENCODINGS:
+    else:
+        encodings = TEXT_ENCODINGS
+    for encoding in encodings:
         try:
             text = codecs.decode(content, encoding)
         except UnicodeDecodeError:
             continue
+        first_line = text.partition("\n")[0]
+        delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
         try:
-            return [row[:MAX_COLUMNS] for row in csv.reader(io.StringIO(text, newline=""))]
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            return [row[:MAX_COLUMNS] for row in reader], encoding
         except csv.Error as error:
             raise _not_a_workbook() from error
-    raise _not_a_workbook()
+    raise UnreadableFile(
+        _(
+            "无法识别该CSV文件的文字编码（应为UTF-8或GBK/GB18030）。"
+            "请在Excel中“另存为”，类型选“CSV UTF-8（逗号分隔）”，再导入"
+        )
+    )
 
 
 # How many rows above the header row a sheet may have (a title, a date line).
@@ -207,6 +227,10 @@ def find_headers(grid: Grid, columns) -> tuple[Headers | None, list[RowError]]:
     if best is None:
         required = "、".join(c.header for c in columns if c.required)
         reason = _("找不到表头：表头行应包含列%(columns)s") % {"columns": required}
+        if grid.encoding:
+            reason += _(
+                "（本文件按%(encoding)s编码读取；若表头是乱码，请另存为“CSV UTF-8”再导入）"
+            ) % {"encoding": ENCODING_NAMES.get(grid.encoding, grid.encoding)}
         return None, [RowError(None, "", "", reason)]
     errors = [
         RowError(best, "", headers[key], _("列“%(column)s”出现了两次") % {"column": headers[key]})
@@ -258,11 +282,14 @@ def sheet_title(name: str, default: str) -> str:
     return TITLE_FORBIDDEN.sub("", name)[:TITLE_LENGTH] or default
 
 
-def marked_workbook(grid: Grid | None, header_row: int | None, errors, default_title: str):
-    """The uploaded sheet handed back: every bad cell filled red and commented, each row's
-    reasons in an extra 错误说明 column, and a second sheet listing every error. Written cell by
-    cell through ``admin_site.exports.cell_value``, so text a spreadsheet would read as a formula
-    is handed back as text."""
+def marked_workbook(
+    grid: Grid | None, header_row: int | None, errors, default_title: str, notes=()
+):
+    """The uploaded sheet handed back (if there is one): every bad cell filled red and commented,
+    each row's reasons in an extra 错误说明 column, a sheet listing every error, and one listing
+    the ``notes`` (what is no error but should be known), if any. Written cell by cell through
+    ``admin_site.exports.cell_value``, so text a spreadsheet would read as a formula is handed
+    back as text."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     by_row: dict[int | None, list[RowError]] = {}
@@ -278,13 +305,20 @@ def marked_workbook(grid: Grid | None, header_row: int | None, errors, default_t
                 sheet.cell(number, width + 1, ERROR_HEADER).font = BOLD
             elif number in by_row:
                 _mark_row(sheet, number, width, by_row[number])
-    listed = workbook.create_sheet("错误清单")
-    bold_row(listed, [_("行号"), _("列"), _("值"), _("原因")], [8, 14, 30, 70])
+    else:  # no file to mark (unreadable, or deleted): the list is the first sheet
+        workbook.remove(sheet)
+    _fill_list(workbook.create_sheet("错误清单"), errors)
+    if notes:
+        _fill_list(workbook.create_sheet("提示"), notes)
+    return workbook
+
+
+def _fill_list(sheet, errors) -> None:
+    bold_row(sheet, [_("行号"), _("列"), _("值"), _("原因")], [8, 14, 30, 70])
     for error in errors:
-        listed.append(
+        sheet.append(
             [error.row or "", error.column, cell_value(error.value), cell_value(error.reason)]
         )
-    return workbook
 
 
 def _mark_row(sheet, number: int, width: int, errors) -> None:

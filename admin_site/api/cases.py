@@ -13,7 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from admin_site import queue
+from admin_site import claiming, queue
 from admin_site.cases import action_inputs
 from admin_site.request_scope import (
     get_readable_or_404,
@@ -22,7 +22,7 @@ from admin_site.request_scope import (
     request_jurisdiction,
 )
 from admin_site.timeline import timeline
-from approvals import available_actions, perform, queue_for, typed_input
+from approvals import perform, queue_for, typed_input
 from approvals.engine import record_denial
 from approvals.exceptions import ConflictError
 from approvals.locking import ensure_unchanged
@@ -168,12 +168,16 @@ def cases_view(request, workflow):
 
 
 def detail(case, request) -> dict:
-    # Someone who only reads is offered no actions (the engine refuses them all).
-    actions = [] if is_read_only(request) else available_actions(case, request.user)
+    # Someone who only reads is offered no actions (the engine refuses them all); a stand-in,
+    # the absent person's when only those are open to them (as on the case page).
+    actions, person = [], None
+    if not is_read_only(request):
+        actions, person = claiming.actions_for(request, case)
     return {
         **summary(case),
         "record": record_of(case),
         "actions": [described(a) for a in actions],
+        "on_behalf_of": person.pk if person else None,
         "timeline": trail(case),
     }
 
@@ -216,7 +220,9 @@ def perform_view(request, workflow, pk):
     form_fields = request.data.dict() if hasattr(request.data, "dict") else {}
     values = body.validated_data["inputs"] or form_fields
     data = action_inputs(case, action, values, request.FILES.dict())
-    entry = perform(case, action, request.user, comment=body.validated_data["comment"], data=data)
+    absent = claiming.absent_person(request, body.validated_data.get("on_behalf_of", ""))
+    comment = body.validated_data["comment"]
+    entry = perform(case, action, request.user, comment=comment, data=data, on_behalf_of=absent)
     return Response(
         {
             "entry": {

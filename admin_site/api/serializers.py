@@ -78,6 +78,9 @@ class TimelineEntrySerializer(serializers.Serializer):
 class CaseDetailSerializer(CaseSerializer):
     record = serializers.DictField(help_text=_("案件记录的各字段"))
     actions = ActionSerializer(many=True)
+    on_behalf_of = serializers.IntegerField(
+        allow_null=True, help_text=_("所列操作代其办理的人员编号（代办时），否则为空")
+    )
     timeline = TimelineEntrySerializer(many=True)
 
 
@@ -91,6 +94,9 @@ class PerformSerializer(serializers.Serializer):
         max_length=64,
         required=False,
         help_text=_("客户端看到的当前状态：已被他人办理时返回 409"),
+    )
+    on_behalf_of = serializers.IntegerField(
+        required=False, min_value=1, help_text=_("代办时，所代办人员的编号（见案件详情）")
     )
 
 

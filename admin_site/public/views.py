@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import get_usage
 
@@ -61,9 +62,10 @@ def _time_left(notice, now) -> str:
     left = notice.ends_at - now
     if left <= datetime.timedelta():
         return _("公示期已满，待结束")
+    days = notice.days_left(now)
+    if days:
+        return ngettext("%(days)d天", "%(days)d天", days) % {"days": days}
     hours = left.seconds // 3600
-    if left.days:
-        return _("%(days)d天%(hours)d小时") % {"days": left.days, "hours": hours}
     return _("%(hours)d小时%(minutes)d分钟") % {
         "hours": hours,
         "minutes": left.seconds % 3600 // 60,

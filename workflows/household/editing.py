@@ -1,11 +1,12 @@
 """Who may change a household's data now: its own facts, members, incomes and guarantee checks,
-which the identification and exit guards read.
+which the guards of its cases read (identification and exit, monitoring and risk elimination).
 
-While the household has an open identification or exit case, only someone with a step of their
-own in that case's current state may change it (the same rule as the case's own record), and
-nobody while the case's public notice runs. With no open case, the village committee of the
-household's village keeps its data (数据录入); every other role is refused. Each edit is audited
-on the household's own chain by ``approvals.edits``.
+While the household has an open case, only someone with a step of their own in that case's
+current state may change it (the same rule as the case's own record), and nobody while the
+case's public notice runs: the village corrects it while the case is with the village, not once
+it has gone up for review, and again when it is sent back. With no open case, the village
+committee of the household's village keeps its data (数据录入); every other role is refused.
+Each edit is audited on the household's own chain by ``approvals.edits``.
 
 Whoever edits, the incomes and guarantee checks of a year that a decided case (an identification
 registered or rejected, an exit done) rested on stay as they were decided (``DecidedYears``).

@@ -3,6 +3,7 @@ and the two cases a household goes through: identification and exit."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -120,14 +121,17 @@ class Household(ChainedRecord):
         }
 
     def open_cases(self) -> list:
-        """Its identification and exit cases still running."""
+        """Its cases still running, of every procedure whose decision rests on its data:
+        identification and exit, and those built on households such as monitoring."""
         if self.pk is None:
             return []
         return [
-            *IdentificationCase.objects.filter(household=self).exclude(
-                state__in=IDENTIFICATION_CLOSED
-            ),
-            *ExitCase.objects.filter(household=self).exclude(state__in=EXIT_CLOSED),
+            case
+            for model in apps.get_models()
+            if issubclass(model, HouseholdCase)
+            for case in model.objects.filter(household=self).exclude(
+                state__in=model.workflow.closed_states()
+            )
         ]
 
     def edit_rule(self) -> EditRule:

@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from approvals.procedures import Board, Ledger, Procedure
+from approvals.procedures import Board, Ledger, Procedure, ValueLabel
 
 from . import demo
 from .admin_options import (
@@ -17,6 +17,7 @@ from .admin_options import (
     PovertyLineAdmin,
     VillagePopulationAdmin,
 )
+from .choices import EXCLUSION_RULES, EXIT_BLOCKERS
 from .dashboard import village_panel
 from .ledger import households
 from .models import (
@@ -63,6 +64,9 @@ def notice_details(case, proposal=""):
     ]
 
 
+# What the policy page calls the household procedures' switches (each item 是/否).
+EXCLUSIONS = ValueLabel(gettext_lazy("排除情形（是否适用）"), dict(EXCLUSION_RULES))
+
 RECORDS = {
     Household: HouseholdAdmin,
     PovertyLine: PovertyLineAdmin,
@@ -94,6 +98,7 @@ IDENTIFICATION = Procedure(
     seed=demo.seed,
     dashboard=village_panel,
     region_paths=THROUGH_HOUSEHOLD,
+    policy_values={"exclusion_rules": EXCLUSIONS},
 )
 EXIT = Procedure(
     model=ExitCase,
@@ -106,4 +111,7 @@ EXIT = Procedure(
         ),
     ),
     region_paths=THROUGH_HOUSEHOLD,
+    policy_values={
+        "exit_blockers": ValueLabel(gettext_lazy("不得退出情形（是否适用）"), dict(EXIT_BLOCKERS))
+    },
 )

@@ -1,6 +1,7 @@
 """Demo households with an inclusion case in every state and, among households included eight
 months earlier, an elimination case in every state; each moved there through the engine under a
-backfill clock (see ``workflows.roads``). Also used by the tests."""
+backfill clock (see ``workflows.roads``). A household put under monitoring has its assistance
+plan filled in, and those included earlier one measure delivered. Also used by the tests."""
 
 import datetime
 import types
@@ -19,8 +20,9 @@ from workflows.household.demo_names import SURNAMES
 from workflows.household.models import GuaranteeCheck, Household, IncomeAssessment
 
 from .cases import propose_elimination, register_clue
-from .choices import ClueSource, MonitoringType, RiskCause
+from .choices import ClueSource, MeasureKind, MonitoringType, RiskCause
 from .elimination import ELIMINATION, KEPT
+from .models import AssistanceMeasure
 from .spec import INCLUSION, MONITORED, NOT_INCLUDED
 
 # A scan of the authorisation the household signed (a PDF: the engine accepts files by content).
@@ -50,6 +52,12 @@ ELIMINATION_ROAD = [
     ("township_approve", "reviewer", {}),
     ("county_approve", "approver", {}),
 ]  # fmt: skip
+PLAN_GOAL = "落实健康帮扶和就业帮扶，年内家庭人均纯收入稳定高于监测标准"
+MEASURES = [
+    (MeasureKind.HEALTH, "家庭医生签约服务，落实大病专项救治和医疗救助", 30),
+    (MeasureKind.EMPLOYMENT, "推荐家庭劳动力到县城产业园稳定务工", 90),
+]
+DELIVERY_NOTE = "已签约家庭医生，住院费用经医保和医疗救助报销"
 # The year an elimination is assessed on, and how long before it the household was included.
 ELIMINATED_IN = EXITS_IN + 1
 MONITORED_BEFORE = datetime.timedelta(days=240)
@@ -110,12 +118,49 @@ def add_elimination_year(household, user):
     edits.record_edit(household, user, [], [edits.RowEdit(row, diffs.ADDED) for row in rows])
 
 
+def plan_help(household, people):
+    """The assistance plan (一户一策) filled in by the village committee the day after the
+    county's decision: its goal and two measures the work team answers for (an audited edit)."""
+    plan = household.assistance_plans.get()
+    plan.goal = PLAN_GOAL
+    start = plan.drawn_up_on
+    measures = [
+        AssistanceMeasure(
+            household=household, plan=plan, kind=kind, content=content,
+            responsible=people.team, planned_on=start + datetime.timedelta(days=days),
+        )
+        for kind, content, days in MEASURES
+    ]  # fmt: skip
+    rows = [edits.RowEdit(plan, diffs.CHANGED)]
+    rows += [edits.RowEdit(measure, diffs.ADDED) for measure in measures]
+    edits.record_edit(household, people.cadre, [], rows)
+
+
+def deliver_help(household, people):
+    """The first measure recorded as delivered before its planned date (an audited edit)."""
+    measure = household.assistance_measures.order_by("pk").first()
+    measure.delivered_on = measure.planned_on - datetime.timedelta(days=10)
+    measure.delivery_note = DELIVERY_NOTE
+    edits.record_edit(household, people.cadre, [], [edits.RowEdit(measure, diffs.CHANGED)])
+
+
+def included(household, people, state: str):
+    """An inclusion brought to ``state``; a household it put under monitoring has its plan."""
+    case = bring(household, people, state)
+    if state == MONITORED:
+        household.refresh_from_db()
+        plan_help(household, people)
+    return case
+
+
 def monitored_household(village, number, people, head):
-    """A new household included in monitoring eight months ago, with its elimination year's data."""
+    """A new household included in monitoring eight months ago with its plan, one measure since
+    delivered, and its elimination year's data."""
     household = new_household(village, number, people, head)
     with clock.at(clock.now() - MONITORED_BEFORE):
-        bring(household, people, MONITORED)
+        included(household, people, MONITORED)
     household.refresh_from_db()
+    deliver_help(household, people)
     add_elimination_year(household, people.cadre)
     return household
 
@@ -149,7 +194,7 @@ def seed(demo) -> int:
     """A household in every state of the inclusion."""
     return _seed(
         demo, INCLUSION, FIRST_NUMBER, "长顺",
-        lambda village, number, people, head, state: bring(
+        lambda village, number, people, head, state: included(
             new_household(village, number, people, head), people, state
         ),
     )  # fmt: skip

@@ -31,14 +31,31 @@ def months_between(start: datetime.date, end: datetime.date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
 
 
-def _policy_value(case, key, default) -> int:
-    return int(case.policy.value(key, default) if case.policy else default)
+def months_after(start: datetime.date, months: int) -> datetime.date:
+    """The first day ``months`` whole months after ``start`` by ``months_between``: the same day
+    of the month, or the 1st of the next month where the month is shorter (31 August and six
+    months is 1 March)."""
+    year, month = divmod(start.month - 1 + months, 12)
+    first = datetime.date(start.year + year, month + 1, 1)
+    try:
+        return first.replace(day=start.day)
+    except ValueError:
+        return (first + datetime.timedelta(days=31)).replace(day=1)
+
+
+def _day(date: datetime.date) -> Reason:
+    return Reason("date", _("%(year)d年%(month)d月%(day)d日"), year=date.year, month=date.month,
+                  day=date.day)  # fmt: skip
+
+
+def _policy_value(policy, key, default) -> int:
+    return int(policy.value(key, default) if policy else default)
 
 
 def income_reasons(case):
     """The years of the policy's period each with an income above that year's line."""
     lines = Policy.current(INCLUSION_WORKFLOW, case.region.code)
-    years = _policy_value(case, "stable_income_years", STABLE_INCOME_YEARS)
+    years = _policy_value(case.policy, "stable_income_years", STABLE_INCOME_YEARS)
     for year in range(case.year - years + 1, case.year + 1):
         income, _check, missing = year_records(case.household, year)
         if income is None:
@@ -66,22 +83,32 @@ def guarantee_reasons(case):
             yield Reason("guarantee_not_secured", _("%(item)s，风险尚未消除"), item=words)
 
 
-def monitored_long_enough(case, ctx):
-    """Monitored at least the policy's minimum months by the day of the step."""
-    minimum = _policy_value(case, "minimum_monitored_months", MINIMUM_MONTHS)
-    since = case.household.monitored_since
+def time_under_monitoring(since: datetime.date | None, policy, today: datetime.date):
+    """Monitored (``since``) at least ``policy``'s minimum months by ``today``; a refusal names
+    the day from which the risk may be marked eliminated."""
+    minimum = _policy_value(policy, "minimum_monitored_months", MINIMUM_MONTHS)
     if since is None:
         yield Reason("not_monitored", _("该户未纳入监测，不能标注风险消除"))
         return
-    months = months_between(since, timezone.localdate(ctx.now))
+    months = months_between(since, today)
     if months < minimum:
         yield Reason(
             "monitored_too_short",
-            _("该户%(since)s纳入监测，至今%(months)d个月，不满%(minimum)d个月，暂不能标注风险消除"),
-            since=since.isoformat(),
+            _(
+                "该户%(since)s纳入监测，至今%(months)d个月，不满%(minimum)d个月，暂不能标注风险"
+                "消除；%(possible)s起可以办理"
+            ),
+            since=_day(since),
             months=months,
             minimum=minimum,
+            possible=_day(months_after(since, minimum)),
         )
+
+
+def monitored_long_enough(case, ctx):
+    """Monitored at least the policy's minimum months by the day of the step."""
+    since = case.household.monitored_since
+    return time_under_monitoring(since, case.policy, timezone.localdate(ctx.now))
 
 
 def elimination_standard(case, ctx):

@@ -10,27 +10,30 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals import calendar, clock
 from approvals.exceptions import Reason
+from approvals.models import Policy
 from workflows.deliberation import MeetingRecord
 from workflows.household.choices import MonitoringStatus
 from workflows.household.models import QUEUE_INDEX, Household, HouseholdCase
 
 from .choices import ClueSource, MeasureKind, MonitoringType, RiskCause
 from .elimination import CLOSED, ELIMINATION
+from .elimination_standards import time_under_monitoring
 from .spec import DECIDED, INCLUSION
 
 # The whole inclusion's limit from the clue, in working days, when the policy names none [local].
 INCLUSION_WORKING_DAYS = 15
 
 
-def monitoring_status(household) -> str:
-    """The household's status as stored now (the steps that keep it save another instance)."""
-    return Household.objects.filter(pk=household.pk).values_list("monitoring_status", flat=True)[0]
+def stored(household, name: str):
+    """The household's field ``name`` as stored now (the steps that keep its monitoring status
+    save another instance)."""
+    return Household.objects.filter(pk=household.pk).values_list(name, flat=True)[0]
 
 
 def opening_refusals(household) -> list[Reason]:
     """Why a monitoring case cannot be opened for ``household`` now (empty when it can): one case
     at a time, and none for a household already under monitoring."""
-    if monitoring_status(household) == MonitoringStatus.MONITORED:
+    if stored(household, "monitoring_status") == MonitoringStatus.MONITORED:
         return [Reason("monitored_already", _("该户已纳入防返贫监测，无需重复纳入"))]
     if MonitoringCase.objects.filter(household=household).exclude(state__in=DECIDED).exists():
         return [Reason("case_open", _("该户已有进行中的纳入监测申请"))]
@@ -90,12 +93,15 @@ class MonitoringCase(MeetingRecord, HouseholdCase):
 
 def elimination_refusals(household) -> list[Reason]:
     """Why the risk of ``household`` cannot be proposed for elimination now (empty when it can):
-    only a household under monitoring, one proposal at a time."""
-    if monitoring_status(household) != MonitoringStatus.MONITORED:
+    only a household under monitoring, one proposal at a time, once it has been monitored the
+    policy's minimum months."""
+    if stored(household, "monitoring_status") != MonitoringStatus.MONITORED:
         return [Reason("not_monitored", _("该户未在监测中，不能启动风险消除"))]
     if EliminationCase.objects.filter(household=household).exclude(state__in=CLOSED).exists():
         return [Reason("elimination_open", _("该户已有进行中的风险消除"))]
-    return []
+    today = timezone.localdate(clock.now())
+    policy = Policy.current(ELIMINATION.name, household.region.code, today)
+    return list(time_under_monitoring(stored(household, "monitored_since"), policy, today))
 
 
 class EliminationCase(MeetingRecord, HouseholdCase):

@@ -5,9 +5,9 @@ household page shows the assistance plan once the household has been included.""
 
 from django.utils.translation import gettext_lazy
 
-from approvals.procedures import Ledger, Procedure
+from approvals.procedures import Ledger, Procedure, ValueLabel
 from workflows.household.models import Household
-from workflows.household.procedures import BOARD, THROUGH_HOUSEHOLD
+from workflows.household.procedures import BOARD, EXCLUSIONS, THROUGH_HOUSEHOLD
 
 from . import demo
 from .admin_options import EliminationCaseAdmin, MonitoredHouseholdAdmin, MonitoringCaseAdmin
@@ -36,6 +36,12 @@ INCLUSION = Procedure(
     factory=demo.factory,
     dashboard=monthly_panel,
     region_paths=REGION_PATHS,
+    policy_values={
+        "monitoring_lines": ValueLabel(gettext_lazy("监测标准（元/人·年，按年度）")),
+        "inclusion_working_days": ValueLabel(gettext_lazy("纳入监测办结时限（工作日）")),
+        "hardship_expense_threshold": ValueLabel(gettext_lazy("刚性支出骤增标准（元）")),
+        "exclusion_rules": EXCLUSIONS,
+    },
 )
 ELIMINATION = Procedure(
     model=EliminationCase,
@@ -45,4 +51,8 @@ ELIMINATION = Procedure(
     seed=demo.seed_eliminations,
     factory=demo.elimination_factory,
     region_paths=REGION_PATHS,
+    policy_values={
+        "stable_income_years": ValueLabel(gettext_lazy("收入持续稳定年数")),
+        "minimum_monitored_months": ValueLabel(gettext_lazy("最短监测期（月）")),
+    },
 )

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from approvals.procedures import Board, Ledger, Procedure
+from approvals.procedures import Board, Ledger, Procedure, ValueLabel
 
 from . import demo
 from .admin_options import ProjectApplicationAdmin
@@ -92,4 +92,8 @@ PROJECT_LIBRARY = Procedure(
     seed=demo.seed,
     factory=sample_project,
     funds="total_funds",
+    policy_values={
+        "county_appraisal": ValueLabel(gettext_lazy("县级论证")),
+        "category_list": ValueLabel(gettext_lazy("项目类别目录（年版）")),
+    },
 )

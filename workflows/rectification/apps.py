@@ -9,12 +9,16 @@ class RectificationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The deadlines run with the project's hourly timers (one mechanism, one cron line).
+        # The deadlines run with the project's hourly timers (one mechanism, one cron line), and
+        # the problems' events reach the same inbox as the procedures' steps.
         from approvals import timers
+        from notifications import subjects
 
         from .deadlines import run_deadlines
+        from .telling import SUBJECT
 
         timers.register("rectification_deadlines", run_deadlines)
+        subjects.register(SUBJECT)
 
     def seed_demo(self, demo) -> int:
         """The demo campaign (``seed_demo`` runs it after the procedures' demo cases)."""

@@ -4,9 +4,11 @@ Between the dry run and the confirmation the uploaded file is kept in the site's
 by its SHA-256, and the person's session remembers which file they checked for which campaign.
 Confirming reads that file back, compares its hash, and checks it again inside the import's
 transaction: what is imported is exactly what this person checked, as it stands now. Only the
-campaigns whose rectification office the person acts for are offered or accepted.
+campaigns whose rectification office the person acts for are offered or accepted. A file kept for
+a confirmation that never came is deleted a day later (``purge_kept_files``, by ``purge_stale``).
 """
 
+import datetime
 import hashlib
 import io
 
@@ -33,6 +35,8 @@ from .models import Campaign
 
 SESSION_KEY = "rectification_import"
 STORAGE_DIR = "rectification/imports"
+# A session ends after 30 minutes without a request: a file kept this long is nobody's.
+KEPT_FOR = datetime.timedelta(days=1)
 
 
 class UploadForm(forms.Form):
@@ -73,6 +77,20 @@ def _keep(request, campaign, name: str, content: bytes, sha256: str) -> None:
         "campaign": campaign.pk,
         "name": name,
     }
+
+
+def purge_kept_files() -> int:
+    """Delete the files dry runs kept longer than ``KEPT_FOR``; how many."""
+    if not default_storage.exists(STORAGE_DIR):
+        return 0
+    cutoff = timezone.now() - KEPT_FOR
+    purged = 0
+    for name in default_storage.listdir(STORAGE_DIR)[1]:
+        path = f"{STORAGE_DIR}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            purged += 1
+    return purged
 
 
 def _kept(request, sha256: str):

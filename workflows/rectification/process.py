@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from approvals import audit, calendar, clock, evidence, typed_input
+from approvals import audit, calendar, clock, evidence, listeners, typed_input
 from approvals.engine import denial_event, record_denial
 from approvals.exceptions import PermissionDenied, Reason, Refusal, TransitionNotAllowed
 from approvals.models import SecurityEvent
@@ -82,6 +82,7 @@ class _Step:
     role: str
     now: datetime.datetime
     kept: list = dataclasses.field(default_factory=list)
+    entries: list = dataclasses.field(default_factory=list)
 
     def record(self, event: Event, *, to_state=None, from_state=None, comment="", **data):
         """Append ``event`` to the problem's chain; ``to_state`` moves the problem."""
@@ -89,7 +90,7 @@ class _Step:
         if to_state is not None and to_state != self.problem.state:
             self.problem.state = to_state
             self.problem.state_since = self.now
-        return audit.append(
+        entry = audit.append(
             self.problem,
             action=event.value,
             from_state=before,
@@ -100,6 +101,13 @@ class _Step:
             data=data,
             now=self.now,
         )
+        self.entries.append(entry)
+        return entry
+
+    def announce(self) -> None:
+        """Hand the entries recorded to the engine's step listeners (the inbox), once the
+        transaction commits."""
+        listeners.announce((self.problem, entry) for entry in self.entries)
 
 
 def _role(actor, unit: Unit) -> str:
@@ -135,6 +143,7 @@ def _act(problem: Problem, event: Event, actor, unit_of, body):
             step = _Step(fresh, actor, role, clock.now())
             result = body(step)
             fresh.save(update_fields=PROBLEM_FIELDS)
+            step.announce()
     except BaseException as exc:
         if step is not None:
             evidence.discard(step.kept)
@@ -454,6 +463,7 @@ def open_problem(
             )
             _start_round(step, recurring=False)
             problem.save(update_fields=PROBLEM_FIELDS)
+            step.announce()
     except Refusal as exc:
         refused_opening(campaign, actor, exc).save()
         raise

@@ -10,12 +10,14 @@ A new household is saved with its members in one ``import`` entry; its identific
 ``approvals.import_case``, each with one entry. A household already in the system is compared:
 what the register corrects in its facts and members is one audited edit; a register that says
 something else about its identification or exit is refused (that is done through the procedure).
+A member in the system whom the file no longer lists is reported in the dry run, never removed.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -27,7 +29,7 @@ from approvals.exceptions import TransitionNotAllowed
 from workflows.household import idnumber
 from workflows.household.choices import Cause, PovertyAttribute, RegisterStatus, Relation, Sex
 from workflows.household.models import ExitCase, Household, IdentificationCase, Member
-from workflows.spreadsheets import Column, normalise
+from workflows.spreadsheets import Column, as_text, normalise
 
 from .scope import IMPORT_ROLES, Unreadable
 from .sheets import Cells, Plan, Run, Unit, choice, count, imported_meanwhile, required, text
@@ -107,8 +109,19 @@ def _money(value) -> Decimal | None:
     return amount
 
 
+# An ID number Excel took for a number: shown as 4.20102E+17, its last digits already lost.
+SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+\d+")
+
+
 def _id_number(value) -> str:
-    number = idnumber.normalise(str(value or ""))
+    number = idnumber.normalise(as_text(value))
+    if isinstance(value, (int, float)) or SCIENTIFIC.fullmatch(number):
+        raise Unreadable(
+            _(
+                "证件号码被Excel当作数字保存，末几位可能已丢失：请在原表中把该列设为文本格式，"
+                "重新导出后再导入"
+            )
+        )
     idnumber.validate_id_number(number)
     return number
 
@@ -173,6 +186,8 @@ def plan_units(plan: Plan, rows, villages) -> None:
         if household.refused:
             _refuse_rest(plan, household)
             continue
+        if stored:
+            _note_absent(plan, household, stored)
         plan.sort(Unit(household.number, household.rows, stored, household), changed)
 
 
@@ -361,6 +376,25 @@ def _compare(plan, household: HouseholdRows, stored: Household) -> bool:
         or any(getattr(members[p.id_number], f) != getattr(p, f) for f in MEMBER_FIELDS)
         for p in household.people
     )
+
+
+def _note_absent(plan, household: HouseholdRows, stored: Household) -> None:
+    """Report each member in the system that the file no longer lists. They have probably left
+    the household, but a register does not say why (moved, married out, died) nor since when:
+    they are kept, and the household's page is where they are removed, as an audited edit."""
+    listed = {person.id_number for person in household.people}
+    for member in stored.members.all():
+        if member.id_number not in listed:
+            plan.note(
+                household.first_row,
+                "number",
+                household.number,
+                _(
+                    "系统中本户的成员%(name)s（%(id)s）不在本文件中：导入不会删除该成员；"
+                    "如已迁出、去世，请在农户页面删除该成员"
+                )
+                % {"name": member.name, "id": member.masked_id_number},
+            )
 
 
 def _refused(household: HouseholdRows) -> bool:

@@ -9,6 +9,7 @@ leaves every unit committed so far whole, and running the job again finds them u
 writes the rest.
 """
 
+import contextlib
 import dataclasses
 import logging
 
@@ -54,8 +55,9 @@ def _queue(job: ImportJob) -> None:
 
 
 def confirm(job: ImportJob) -> bool:
-    """Queue the import of a checked job; False if it is not waiting for confirmation."""
-    updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED).update(
+    """Queue the import of a checked job; False if it is not waiting for confirmation (or its
+    file is gone)."""
+    updated = _with_file(job, ImportJob.Status.CHECKED).update(
         status=ImportJob.Status.IMPORTING, confirmed=True, processed=0
     )
     if updated:
@@ -64,14 +66,18 @@ def confirm(job: ImportJob) -> bool:
 
 
 def resume(job: ImportJob) -> bool:
-    """Queue a failed job again, at the phase it failed in."""
+    """Queue a failed job again, at the phase it failed in (not once its file is gone)."""
     status = ImportJob.Status.IMPORTING if job.confirmed else ImportJob.Status.CHECKING
-    updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.FAILED).update(
+    updated = _with_file(job, ImportJob.Status.FAILED).update(
         status=status, failure="", processed=0
     )
     if updated:
         _queue(job)
     return bool(updated)
+
+
+def _with_file(job: ImportJob, status: str):
+    return ImportJob.objects.filter(pk=job.pk, status=status, file_purged_at__isnull=True)
 
 
 def _content(job: ImportJob) -> bytes:
@@ -84,20 +90,23 @@ def plan_of(job: ImportJob) -> sheets.Plan:
 
 
 def error_workbook(job: ImportJob):
-    """The job's file handed back with the errors its last run found marked."""
+    """The job's file handed back with the errors its last run found marked, and its notes;
+    only their lists once the file is gone."""
     errors = [RowError(**error) for error in job.errors]
-    try:
-        grid = read(_content(job), max_bytes=sheets.MAX_BYTES, max_rows=sheets.MAX_ROWS)
-    except UnreadableFile:
-        grid = None
+    notes = [RowError(**note) for note in job.notes]
+    grid = None
+    if job.file:
+        with contextlib.suppress(UnreadableFile):
+            grid = read(_content(job), max_bytes=sheets.MAX_BYTES, max_rows=sheets.MAX_ROWS)
     headers = find_headers(grid, KINDS[job.kind].COLUMNS)[0] if grid else None
     return marked_workbook(
-        grid, headers.row if headers else None, errors, workbooks.TITLES[job.kind]
+        grid, headers.row if headers else None, errors, workbooks.TITLES[job.kind], notes
     )
 
 
 def _record(job: ImportJob, plan: sheets.Plan, **more) -> None:
     job.errors = [dataclasses.asdict(e) for e in plan.errors]
+    job.notes = [dataclasses.asdict(n) for n in plan.notes]
     job.error_rows = len(plan.rows_with_errors)
     job.new_count, job.changed_count = len(plan.new), len(plan.changed)
     job.unchanged_count, job.total = len(plan.unchanged), len(plan.to_write)

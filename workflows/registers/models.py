@@ -10,7 +10,8 @@ from roles.models import Region
 class ImportJob(models.Model):
     """One file on its way in: checked (the dry run) in the background, confirmed by its
     importer, imported in the background with its progress counted; resumed after a failure by
-    running it again (units already in are found unchanged and skipped)."""
+    running it again (units already in are found unchanged and skipped). The row outlives its
+    file: the audit entries of what it imported cite its SHA-256."""
 
     class Kind(models.TextChoices):
         HOUSEHOLDS = "households", _("农户台账")
@@ -36,7 +37,9 @@ class ImportJob(models.Model):
     region = models.ForeignKey(
         Region, verbose_name=_("导入人所在区划"), on_delete=models.PROTECT, related_name="+"
     )
-    file = models.FileField(_("文件"), upload_to="registers/imports/", max_length=300)
+    file = models.FileField(_("文件"), upload_to="registers/imports/", max_length=300, blank=True)
+    # When the file was deleted, its retention over (``retention``); the job keeps its SHA-256.
+    file_purged_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
     file_name = models.CharField(_("文件名"), max_length=200)
     sha256 = models.CharField("SHA-256", max_length=64)
     confirmed = models.BooleanField(_("已确认导入"), default=False)
@@ -47,6 +50,7 @@ class ImportJob(models.Model):
     unchanged_count = models.PositiveIntegerField(_("未变化"), default=0)
     error_rows = models.PositiveIntegerField(_("有错误的行"), default=0)
     errors = models.JSONField(_("错误"), default=list, blank=True)
+    notes = models.JSONField(_("提示"), default=list, blank=True)
     failure = models.TextField(_("失败原因"), blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

@@ -63,6 +63,9 @@ class Plan:
     grid: Grid | None = None
     headers: Headers | None = None
     errors: list[RowError] = dataclasses.field(default_factory=list)
+    # What the importer should know that is no error and changes nothing (a member in the
+    # system whom the file no longer lists), placed like an error.
+    notes: list[RowError] = dataclasses.field(default_factory=list)
     new: list[Unit] = dataclasses.field(default_factory=list)
     changed: list[Unit] = dataclasses.field(default_factory=list)
     unchanged: list[Unit] = dataclasses.field(default_factory=list)
@@ -82,10 +85,16 @@ class Plan:
         return sorted({e.row for e in self.errors if e.row is not None})
 
     def add(self, row: int | None, key: str | None, value, reason) -> None:
+        self.errors.append(self._placed(row, key, value, reason))
+
+    def note(self, row: int, key: str, value, reason) -> None:
+        self.notes.append(self._placed(row, key, value, reason))
+
+    def _placed(self, row, key, value, reason) -> RowError:
         headers = {c.key: c.header for c in self.columns}
         index = self.headers.columns.get(key) if key and self.headers else None
         text = as_text(value) if value is not None else ""
-        self.errors.append(RowError(row, headers.get(key, ""), text, str(reason), index))
+        return RowError(row, headers.get(key, ""), text, str(reason), index)
 
     def sort(self, unit: Unit, changed: bool | None) -> None:
         """File ``unit`` as new (no record yet), changed or unchanged."""

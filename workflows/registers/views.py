@@ -24,7 +24,7 @@ from . import jobs, sheets, workbooks
 from .models import ImportJob
 from .scope import may_import_somewhere, villages_for
 
-# The most errors listed on the page; the workbook lists them all.
+# The most errors (and notes) listed on the page; the workbook lists them all.
 ERRORS_ON_PAGE = 500
 NOT_AN_IMPORTER = gettext_lazy("只有村委会、乡镇审核人员和县扶贫办可以导入台账")
 
@@ -32,7 +32,8 @@ NOT_AN_IMPORTER = gettext_lazy("只有村委会、乡镇审核人员和县扶贫
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("台账"), choices=ImportJob.Kind.choices)
     file = forms.FileField(
-        label=gettext_lazy("台账文件"), help_text=gettext_lazy("Excel（.xlsx）或CSV文件")
+        label=gettext_lazy("台账文件"),
+        help_text=gettext_lazy("Excel（.xlsx）或CSV文件（UTF-8或GBK编码均可）"),
     )
 
 
@@ -88,6 +89,8 @@ def job_page(request, pk):
             job=job,
             errors=job.errors[:ERRORS_ON_PAGE],
             more_errors=max(0, len(job.errors) - ERRORS_ON_PAGE),
+            notes=job.notes[:ERRORS_ON_PAGE],
+            more_notes=max(0, len(job.notes) - ERRORS_ON_PAGE),
             running=job.status in (ImportJob.Status.CHECKING, ImportJob.Status.IMPORTING),
         ),
     )
