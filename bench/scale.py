@@ -403,8 +403,11 @@ def _notices(cursor) -> None:
     )
     cursor.execute(
         """
-        INSERT INTO approvals_objection (notice_id, filed_at, name, contact, text, status)
-        SELECT id, opened_at + interval '2 days', '村民', '', '公示名单有误', 'open'
+        INSERT INTO approvals_objection (
+            notice_id, filed_at, receipt, name, contact, text, status
+        )
+        SELECT id, opened_at + interval '2 days', 'B' || lpad(id::text, 11, '0'), '村民', '',
+               '公示名单有误', 'open'
         FROM approvals_noticeperiod WHERE id % 20 = 0
         """
     )

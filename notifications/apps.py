@@ -8,12 +8,13 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The engine announces its committed steps, and the hourly timers look for due dates;
-        # neither knows this app (the dependency points from here to the engine).
+        # The engine announces its steps, and the hourly timers look for due dates; neither
+        # knows this app (the dependency points from here to the engine). The steps' task is
+        # queued in their transaction, so it commits with them (approvals.listeners).
         from approvals import listeners, timers
 
         from .deadlines import remind_of_deadlines
         from .events import on_steps
 
-        listeners.register("notifications", on_steps)
+        listeners.register("notifications", on_steps, with_step=True)
         timers.register("notification_deadlines", remind_of_deadlines)

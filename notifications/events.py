@@ -24,8 +24,10 @@ def is_return(workflow, entry) -> bool:
 
 
 def on_steps(steps: list[Step]) -> None:
-    """The listener the engine calls after commit (``approvals.listeners``): who is to be told
-    is worked out by the worker, so the request that took the steps pays one INSERT for them."""
+    """The listener the engine calls in the steps' transaction (``approvals.listeners``,
+    ``with_step``): the task's row commits with the steps or not at all, and who is to be told
+    is worked out by the worker once it has, so the request that took the steps pays one INSERT
+    for them and no commit of its own."""
     tell.enqueue([step.entry.pk for step in steps])
 
 

@@ -54,7 +54,10 @@ def case(county, people):
     for person in (people.cadre, people.reviewer, people.office, people.sector):
         person.email = f"{person.username}@example.cn"
         person.save()
-    return ToyCaseFactory(region=county.v11, creator=people.cadre, title="村道硬化")
+    case = ToyCaseFactory(region=county.v11, creator=people.cadre, title="村道硬化")
+    # The opening queued its own task in the test's transaction: these tests follow the steps.
+    DBTaskResult.objects.all().delete()
+    return case
 
 
 @pytest.fixture
@@ -198,6 +201,22 @@ def test_a_listener_that_fails_does_not_undo_the_step(case, people, committed, m
     assert case.state == "review"
     assert "Step listener broken failed" in caplog.text
     assert told(Kind.TASK)  # the other listeners still ran
+
+
+def test_the_telling_is_queued_with_the_step_so_a_failed_queue_undoes_the_step(
+    case, people, monkeypatch
+):
+    # The task's row is written in the step's transaction: no step stands without its task.
+    def queue_down(steps):
+        raise RuntimeError("queue table unwritable")
+
+    monkeypatch.setitem(listeners._with_step, "queue_down", queue_down)
+    with pytest.raises(RuntimeError):
+        perform(case, "submit", people.cadre)
+    case.refresh_from_db()
+    assert case.state == "draft"
+    assert not DBTaskResult.objects.exists()
+    assert list(case.audit_entries.values_list("action", flat=True)) == ["create"]
 
 
 def test_the_message_channel_is_a_console_that_says_it_delivered_nothing(

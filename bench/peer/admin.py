@@ -28,7 +28,15 @@ class PeerSite(admin.AdminSite):
         return super().get_urls() + named
 
 
-HEADER_LINKS = ("queue", "dashboard", "inspector", "ledgers")
+HEADER_LINKS = (
+    "queue",
+    "dashboard",
+    "inspector",
+    "ledgers",
+    "standins",
+    "register_import",
+    "inbox",
+)
 site = PeerSite(name="peer")
 
 

@@ -105,8 +105,8 @@ class _Step:
         return entry
 
     def announce(self) -> None:
-        """Hand the entries recorded to the engine's step listeners (the inbox), once the
-        transaction commits."""
+        """Hand the entries recorded to the engine's step listeners (the inbox's task is queued
+        in this transaction, the other listeners run once it commits)."""
         listeners.announce((self.problem, entry) for entry in self.entries)
 
 
