@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from approvals import typed_input
+
 from .confirmation import NOT_CARRIED
 from .submissions import TOKEN_FIELD
 
@@ -17,9 +19,13 @@ NOT_KEPT = NOT_CARRIED | {TOKEN_FIELD}
 
 
 def entered(request) -> dict:
-    """The text fields of the post, as typed (one value each; several for a multiple choice)."""
+    """The text fields of the post (one value each; several for a multiple choice), in the
+    normal form typed text is saved in: no control characters, which neither the session nor a
+    PostgreSQL JSON column can hold (``\u0000``)."""
     return {
-        name: values if len(values) > 1 else values[0]
+        name: kept
+        if len(kept := [typed_input.prose(v, multiline=True) for v in values]) > 1
+        else kept[0]
         for name, values in request.POST.lists()
         if name not in NOT_KEPT
     }

@@ -37,6 +37,19 @@ def test_a_refused_meeting_record_comes_back_filled(client, county, people):
     assert MINUTES not in client.get(change).content.decode()  # shown once, then forgotten
 
 
+def test_what_is_kept_is_normalised_and_a_control_character_refuses_nothing(client, county, people):
+    project = in_deliberation(county, people)
+    change, act = urls(project)
+    client.force_login(people.cadre)
+    typed = {**MEETING, "votes_for": "３", "minutes": "村民\x00代表\x1c大会", "comment": "请审核"}
+
+    response = client.post(act, {**typed, "action": "record_deliberation"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == change  # back on the case page, filled again
+    page = response.content.decode()
+    assert "赞成3票" in page and "村民代表大会" in page and 'name="votes_for" value="3"' in page
+
+
 def test_a_case_page_warns_before_an_action_while_the_record_has_unsaved_edits(
     client, county, people
 ):
